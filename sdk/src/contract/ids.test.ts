@@ -1,0 +1,38 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { UUID_V7_PATTERN } from './constants';
+import { formatTimestampMicros, newEventId, nowMicros, nowTimestamp, parseTimestampMicros } from './ids';
+import { validateAuditEvent } from './validate';
+import { exampleAuditEvent } from './examples';
+
+test('event ids are UUIDv7 and sort by creation time', async () => {
+  const ids: string[] = [];
+  for (let i = 0; i < 200; i++) ids.push(newEventId());
+  await new Promise((r) => setTimeout(r, 3));
+  ids.push(newEventId());
+  const re = new RegExp(UUID_V7_PATTERN);
+  for (const id of ids) assert.match(id, re);
+  assert.deepEqual([...ids].sort(), ids);
+  assert.equal(new Set(ids).size, ids.length);
+  // The first 48 bits are the Unix time in milliseconds.
+  const ms = parseInt((ids.at(-1) as string).replace(/-/g, '').slice(0, 12), 16);
+  assert.ok(Math.abs(ms - Date.now()) < 5000, `timestamp ${ms} far from now`);
+});
+
+test('timestamps have exactly six fractional digits and round-trip', () => {
+  assert.equal(formatTimestampMicros(1_768_471_200_123_456n), '2026-01-15T10:00:00.123456Z');
+  assert.equal(formatTimestampMicros(7n), '1970-01-01T00:00:00.000007Z');
+  assert.equal(formatTimestampMicros(-1n), '1969-12-31T23:59:59.999999Z');
+  assert.equal(parseTimestampMicros('2026-01-15T10:00:00.123456Z'), 1_768_471_200_123_456n);
+  assert.equal(parseTimestampMicros('2026-01-15T10:00:00.123Z'), undefined);
+});
+
+test('consecutive timestamps strictly increase and stay near the wall clock', () => {
+  const seen: string[] = [];
+  for (let i = 0; i < 1000; i++) seen.push(nowTimestamp());
+  for (let i = 1; i < seen.length; i++) assert.ok((seen[i] as string) > (seen[i - 1] as string), `${seen[i]} after ${seen[i - 1]}`);
+  const drift = Number(nowMicros() / 1000n) - Date.now();
+  assert.ok(Math.abs(drift) < 50, `drift ${drift} ms`);
+  const event = { ...exampleAuditEvent(), ts: nowTimestamp(), event_id: newEventId() };
+  assert.equal(validateAuditEvent(event).ok, true);
+});

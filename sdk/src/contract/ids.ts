@@ -1,0 +1,58 @@
+/**
+ * Event ids and timestamps. Ids are UUIDv7 (time-ordered, so they sort by creation time and index
+ * well); timestamps are RFC 3339 UTC with microseconds, strictly increasing within a process.
+ */
+import { v7 as uuidv7 } from 'uuid';
+
+/** A new lowercase UUIDv7; ids made in one process sort in creation order. */
+export function newEventId(): string {
+  return uuidv7();
+}
+
+/** Formats microseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
+export function formatTimestampMicros(epochMicros: bigint): string {
+  let ms = epochMicros / 1000n;
+  let micros = epochMicros % 1000n;
+  if (micros < 0n) {
+    // BigInt division truncates toward zero; keep the fraction positive for instants before 1970.
+    micros += 1000n;
+    ms -= 1n;
+  }
+  const iso = new Date(Number(ms)).toISOString(); // …T10:00:00.123Z
+  return `${iso.slice(0, -1)}${micros.toString().padStart(3, '0')}Z`;
+}
+
+const TS_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{6})Z$/;
+
+/** Parses a contract timestamp back to microseconds since the epoch; `undefined` when malformed. */
+export function parseTimestampMicros(ts: string): bigint | undefined {
+  const m = TS_RE.exec(ts);
+  if (!m) return undefined;
+  const seconds = Date.parse(`${m[1]}Z`);
+  if (Number.isNaN(seconds)) return undefined;
+  return BigInt(seconds) * 1000n + BigInt(m[2] as string);
+}
+
+// Wall clock has millisecond resolution; hrtime supplies the microseconds. The anchor ties hrtime to the
+// wall clock and is reset whenever they drift apart by a millisecond or more (NTP steps, suspend).
+let anchor: bigint | undefined;
+let last = 0n;
+
+/** Microseconds since the epoch, never equal to or below the previous call's value in this process. */
+export function nowMicros(): bigint {
+  const wall = BigInt(Date.now()) * 1000n;
+  const hr = process.hrtime.bigint() / 1000n;
+  let now = anchor === undefined ? wall : anchor + hr;
+  if (now < wall || now >= wall + 1000n) {
+    anchor = wall - hr;
+    now = wall;
+  }
+  if (now <= last) now = last + 1n;
+  last = now;
+  return now;
+}
+
+/** The current time as a contract timestamp (see {@link nowMicros}). */
+export function nowTimestamp(): string {
+  return formatTimestampMicros(nowMicros());
+}
