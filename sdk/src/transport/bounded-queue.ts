@@ -7,7 +7,7 @@
  */
 
 /** Why an entry did not reach the exporter. */
-export type DropReason = 'queue_full' | 'evicted' | 'export_failed' | 'shutdown';
+export type DropReason = 'queue_full' | 'evicted' | 'export_failed' | 'invalid' | 'shutdown';
 
 /** Called for every dropped entry, with the entry's level label (e.g. INFO) for the drop counters. */
 export type DropListener<T> = (entry: T, reason: DropReason) => void;
@@ -77,6 +77,13 @@ export class BoundedQueue<T> {
     const kept = entries.slice(0, room);
     for (const e of entries.slice(room)) this.onDrop(e, reason);
     this.items = kept.concat(this.items);
+  }
+
+  /** Removes the entries `pred` selects, without reporting them as drops (the caller settles them). */
+  removeWhere(pred: (entry: T) => boolean): T[] {
+    const removed: T[] = [];
+    this.items = this.items.filter((e) => (pred(e) ? (removed.push(e), false) : true));
+    return removed;
   }
 
   /** Drops everything left, reporting each entry. */

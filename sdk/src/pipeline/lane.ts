@@ -1,0 +1,128 @@
+/**
+ * One kind of telemetry on its way out: a bounded queue of raw entries (cheap to enqueue on the app's
+ * hot path), a `prepare` step run in the background (parse, redact, validate, stamp ids), and at most
+ * one export in flight so batches leave in order. A batch that fails with a retriable error is kept,
+ * already prepared (so ids stay stable), and sent again on the next flush.
+ */
+import type { ExportBatch, ExportResult, Exporter, TelemetryKind } from '../exporter/exporter';
+import { BoundedQueue, type DropReason } from '../transport/bounded-queue';
+
+/** How a lane treats its entries. */
+export interface LanePolicy<Raw, Item> {
+  kind: TelemetryKind;
+  capacity: number;
+  maxBatchSize: number;
+  isHighPriority(raw: Raw): boolean;
+  /** Severity label for drop counters (DEBUG, INFO, WARN, ERROR; spans use their status). */
+  levelOf(raw: Raw): string;
+  /** Turns a raw entry into what is exported; `undefined` drops it (prepare reports why). */
+  prepare(raw: Raw): Item | undefined;
+  onDrop(kind: TelemetryKind, level: string, reason: DropReason, count: number): void;
+  /** Told the outcome of every batch (audit settles its promises here). */
+  onResult?(raws: Raw[], result: ExportResult): void;
+  onFailure(error: Error): void;
+}
+
+/** A queue plus its in-flight export. */
+export class Lane<Raw, Item> {
+  readonly queue: BoundedQueue<Raw>;
+  private retry: { raws: Raw[]; items: Item[] } | undefined;
+  private inFlight: Promise<void> | undefined;
+
+  constructor(private readonly policy: LanePolicy<Raw, Item>, private readonly exporter: Exporter) {
+    this.queue = new BoundedQueue<Raw>(policy.capacity, policy.isHighPriority, (raw, reason) =>
+      policy.onDrop(policy.kind, policy.levelOf(raw), reason, 1),
+    );
+  }
+
+  /** Entries not yet acknowledged (queued, waiting for retry, or in flight). */
+  get pending(): number {
+    return this.queue.size + (this.retry?.raws.length ?? 0);
+  }
+
+  get busy(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** Starts one export if none is running; resolves when that export settles. */
+  flushOnce(): Promise<void> {
+    if (this.inFlight !== undefined) return this.inFlight;
+    if (this.retry === undefined && this.queue.size === 0) return Promise.resolve();
+    this.inFlight = this.run().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** Keeps flushing until the lane is empty, a batch fails, or the deadline passes. */
+  async drain(deadline: number): Promise<boolean> {
+    while (this.pending > 0 && Date.now() < deadline) {
+      const before = this.pending;
+      await this.flushOnce();
+      if (this.retry !== undefined && this.pending >= before) return false;
+    }
+    return this.pending === 0;
+  }
+
+  /** Removes retried entries `expired` says are too old (audit deadlines). */
+  sweepRetry(expired: (raw: Raw) => boolean): void {
+    if (this.retry === undefined) return;
+    const keep = this.retry.raws.map((r) => !expired(r));
+    this.retry = {
+      raws: this.retry.raws.filter((_, i) => keep[i]),
+      items: this.retry.items.filter((_, i) => keep[i]),
+    };
+    if (this.retry.raws.length === 0) this.retry = undefined;
+  }
+
+  /** Drops everything left (at shutdown). */
+  abandon(): void {
+    if (this.retry !== undefined) {
+      for (const raw of this.retry.raws) this.policy.onDrop(this.policy.kind, this.policy.levelOf(raw), 'shutdown', 1);
+      this.retry = undefined;
+    }
+    this.queue.clear('shutdown');
+  }
+
+  private async run(): Promise<void> {
+    const p = this.policy;
+    let batch = this.retry;
+    this.retry = undefined;
+    if (batch === undefined) {
+      const raws = this.queue.take(p.maxBatchSize);
+      const kept: Raw[] = [];
+      const items: Item[] = [];
+      for (const raw of raws) {
+        let item: Item | undefined;
+        try {
+          item = p.prepare(raw);
+        } catch (error) {
+          p.onFailure(error instanceof Error ? error : new Error(String(error)));
+        }
+        if (item === undefined) {
+          p.onDrop(p.kind, p.levelOf(raw), 'invalid', 1);
+          continue;
+        }
+        kept.push(raw);
+        items.push(item);
+      }
+      batch = { raws: kept, items };
+    }
+    if (batch.items.length === 0) return;
+    let result: ExportResult;
+    try {
+      result = await this.exporter.export({ kind: p.kind, items: batch.items } as ExportBatch);
+    } catch (error) {
+      // Exporters should return failures; a throwing one is treated as a transient failure.
+      result = { ok: false, error: error instanceof Error ? error : new Error(String(error)), retriable: true };
+    }
+    p.onResult?.(batch.raws, result);
+    if (result.ok) return;
+    p.onFailure(result.error);
+    if (result.retriable) {
+      this.retry = batch;
+    } else {
+      for (const raw of batch.raws) p.onDrop(p.kind, p.levelOf(raw), 'export_failed', 1);
+    }
+  }
+}
