@@ -41,7 +41,7 @@ COPY --from=prune /app/sdk sdk
 COPY --from=prune /app/collector collector
 COPY docker/collector.yaml /etc/hindsight/collector.yaml
 USER node
-# 9464: /metrics, /healthz, /readyz; 8080: operator API.
-EXPOSE 9464 8080
+# /metrics, /healthz, /readyz (service.http in the config).
+EXPOSE 9464
 ENTRYPOINT ["node", "/app/collector/dist/cli/main.js"]
 CMD ["run", "--config", "/etc/hindsight/collector.yaml"]

@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # Runs once, when the postgres container initialises an empty data volume.
-# Creates the database's three login roles with the passwords given in the environment
-# (docs/development.md, "Postgres roles"). `hindsight-collector migrate`, connecting as
-# hindsight_owner, then creates schema `hindsight`, its tables and the grants.
+# Creates the roles of docs/development.md ("Postgres roles") with the login passwords given in the
+# environment. `hindsight-collector migrate` (run by the collector-migrate service as the cluster's
+# superuser) then finds them, creates schema `hindsight` and its tables as hindsight_owner (SET ROLE)
+# and grants the writer and reader their rights. Its role bootstrap is idempotent, so either side
+# may come first.
 set -euo pipefail
 
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" \
-  -v owner_pw="$HINDSIGHT_PG_OWNER_PASSWORD" \
   -v writer_pw="$HINDSIGHT_PG_WRITER_PASSWORD" \
   -v reader_pw="$HINDSIGHT_PG_READER_PASSWORD" \
   -v db="$POSTGRES_DB" <<'SQL'
-CREATE ROLE hindsight_owner  LOGIN PASSWORD :'owner_pw';
-CREATE ROLE hindsight_writer LOGIN PASSWORD :'writer_pw';
-CREATE ROLE hindsight_reader LOGIN PASSWORD :'reader_pw';
--- The owner creates the schema; the others may only connect until migrate grants them more.
-ALTER DATABASE :"db" OWNER TO hindsight_owner;
+-- Nobody logs in as the owner: DDL rights stay away from any credential an application holds.
+CREATE ROLE hindsight_owner  NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION;
+CREATE ROLE hindsight_writer LOGIN   NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'writer_pw';
+CREATE ROLE hindsight_reader LOGIN   NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'reader_pw';
 REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
-GRANT CONNECT ON DATABASE :"db" TO hindsight_writer, hindsight_reader;
--- Queries from Grafana must never hold a connection for long.
+GRANT CONNECT, CREATE, TEMPORARY ON DATABASE :"db" TO hindsight_owner;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db" TO hindsight_writer, hindsight_reader;
+-- Grafana's queries must never hold a connection for long, nor write.
 ALTER ROLE hindsight_reader SET statement_timeout = '30s';
 ALTER ROLE hindsight_reader SET default_transaction_read_only = on;
 SQL
