@@ -1,0 +1,118 @@
+/**
+ * Value patterns: secrets recognised by their shape wherever they appear in a string. Each pattern has
+ * a cheap trigger; a string that trips no trigger is returned untouched without running any regex.
+ */
+
+/** A secret shape to find in strings. */
+export interface RedactionPattern {
+  /** Short stable name, for docs and tests. */
+  readonly name: string;
+  /** Cheap precondition; the regex runs only when it matches. Omitted: the regex always runs. */
+  readonly trigger?: RegExp;
+  /** Must have the `g` flag. */
+  readonly regex: RegExp;
+  /**
+   * Builds the replacement from the censor and the regex match; by default the whole match is censored.
+   * Return the match itself to keep it (e.g. a number that fails the Luhn check).
+   */
+  readonly replace?: (censor: string, match: string, ...groups: string[]) => string;
+}
+
+/** Luhn checksum, so order numbers and ids of card length are not mistaken for cards. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** The built-in patterns, in the order they run (JWTs before bearer tokens that may carry them). */
+export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
+  {
+    name: 'private-key',
+    trigger: /PRIVATE KEY-----/,
+    regex: /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  },
+  {
+    name: 'jwt',
+    trigger: /eyJ/,
+    regex: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+  },
+  {
+    name: 'bearer',
+    trigger: /[Bb]earer/,
+    regex: /\b([Bb]earer\s+)[A-Za-z0-9\-._~+/]{8,}=*/g,
+    replace: (censor, _m, prefix) => `${prefix}${censor}`,
+  },
+  {
+    name: 'url-password',
+    trigger: /:\/\/[^\s/]*@/,
+    // Keeps scheme, user and host: `postgres://app:[REDACTED]@db:5432/x`.
+    regex: /(\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s/@]+(@)/g,
+    replace: (censor, _m, head, at) => `${head}${censor}${at}`,
+  },
+  {
+    name: 'aws-access-key-id',
+    trigger: /A[KS]IA/,
+    regex: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
+  },
+  {
+    name: 'aws-secret-access-key',
+    trigger: /secret_access_key/i,
+    regex: /(aws_secret_access_key["']?\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi,
+    replace: (censor, _m, head) => `${head}${censor}`,
+  },
+  {
+    name: 'secret-assignment',
+    trigger: /passw|pwd|secret|token|api[_-]?key/i,
+    // `password=…`, `access_token=…`, `x_api_key = …` in query strings, env dumps and free text.
+    regex: /((?:passw(?:or)?d|pwd|secret|token|api[_-]?key)[\w-]{0,32}\s{0,4}=\s{0,4})[^\s&;,"']+/gi,
+    replace: (censor, _m, head) => `${head}${censor}`,
+  },
+  {
+    name: 'payment-card',
+    trigger: /\d{4}[ -]?\d{4}/,
+    // Issuer prefixes start with 2–6; 13–19 digits, optionally grouped with spaces or dashes.
+    regex: /(?<![\d-])[2-6](?:[ -]?\d){12,18}(?![\d])/g,
+    replace: (censor, match) => {
+      const digits = match.replace(/[ -]/g, '');
+      return luhnValid(digits) ? censor : match;
+    },
+  },
+];
+
+/** Combines the triggers into one test, so the common case is a single scan of the string. */
+export function combinedTrigger(patterns: readonly RedactionPattern[]): RegExp | undefined {
+  if (patterns.some((p) => p.trigger === undefined)) return undefined;
+  const source = patterns.map((p) => `(?:${(p.trigger as RegExp).source})`).join('|');
+  // Case-insensitive triggers are rare; compiling them all case-insensitively only widens the prefilter.
+  const flags = patterns.some((p) => (p.trigger as RegExp).flags.includes('i')) ? 'i' : '';
+  return new RegExp(source, flags);
+}
+
+/** Applies `patterns` to `text`; returns the same string instance when nothing matched. */
+export function redactString(
+  text: string,
+  patterns: readonly RedactionPattern[],
+  trigger: RegExp | undefined,
+  censor: string,
+): string {
+  if (trigger !== undefined && !trigger.test(text)) return text;
+  let out = text;
+  for (const p of patterns) {
+    if (p.trigger !== undefined && !p.trigger.test(out)) continue;
+    const replace = p.replace;
+    out = replace === undefined
+      ? out.replace(p.regex, censor)
+      : out.replace(p.regex, (match: string, ...rest: unknown[]) => replace(censor, match, ...(rest.filter((r) => typeof r === 'string') as string[])));
+  }
+  return out;
+}
