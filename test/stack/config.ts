@@ -20,7 +20,15 @@ export interface StackPorts {
 /** Contents of test/stack/stack-config.json. */
 export interface StackConfigFile {
   ports: StackPorts;
-  kafka: { brokers: number; librdkafkaPackage: string; topics: Record<string, number> };
+  kafka: {
+    /** Number of mock brokers (ids 1..N; broker 1 is the controller). */
+    brokers: number;
+    /** npm package whose bundled librdkafka source builds the mock (pinned version). */
+    librdkafkaPackage: string;
+    /** Wait before the first rebalance of a new consumer group (Kafka's default is 3000). */
+    groupInitialRebalanceDelayMs: number;
+    topics: Record<string, number>;
+  };
   postgres: { database: string; user: string };
   prometheus: { scrapeIntervalSeconds: number; fileSdRefreshSeconds: number };
 }

@@ -32,7 +32,8 @@ export function kafkaMockComponent(cfg: StackConfig): Component & { bootstraps()
       const topics = Object.entries(cfg.kafka.topics).flatMap(([t, n]) => ['--topic', `${t}:${n}`]);
       return {
         cmd: harness,
-        args: ['--brokers', String(cfg.kafka.brokers), '--control-port', String(port), '--tag', `${cfg.stackDir}/`, ...topics],
+        args: ['--brokers', String(cfg.kafka.brokers), '--control-port', String(port),
+          '--rebalance-delay-ms', String(cfg.kafka.groupInitialRebalanceDelayMs), '--tag', `${cfg.stackDir}/`, ...topics],
         cwd: dir,
       };
     },

@@ -2,7 +2,8 @@
  * Kafka stand-in for the local stack: librdkafka's mock cluster plus a
  * line-based fault-injection control server on a loopback TCP port.
  *
- * Usage: mock-cluster --brokers N --control-port PORT [--topic NAME:PARTITIONS]... [--tag TEXT]
+ * Usage: mock-cluster --brokers N --control-port PORT [--rebalance-delay-ms MS]
+ *                     [--topic NAME:PARTITIONS]... [--tag TEXT]
  * (--tag is ignored; it names the owning stack in the process list.)
  * Prints "bootstrap <host:port,...>" then "control 127.0.0.1:<port>" on stdout
  * once ready, then serves commands (see test/stack/README.md) until
@@ -262,7 +263,7 @@ int main(int argc, char **argv) {
         struct client clients[MAX_CLIENTS];
         struct pollfd pfds[MAX_CLIENTS + 1];
         int i, n, ctl, port = -1;
-        long v;
+        long v, rebalance_delay = -1;
 
         broker_cnt = 3;
         for (i = 1; i < argc; i++) {
@@ -270,10 +271,12 @@ int main(int argc, char **argv) {
                         broker_cnt = (int)v, i++;
                 else if (!strcmp(argv[i], "--control-port") && i + 1 < argc && !parse_int(argv[i + 1], &v))
                         port = (int)v, i++;
+                else if (!strcmp(argv[i], "--rebalance-delay-ms") && i + 1 < argc && !parse_int(argv[i + 1], &v) && v >= 0)
+                        rebalance_delay = v, i++;
                 else if ((!strcmp(argv[i], "--topic") || !strcmp(argv[i], "--tag")) && i + 1 < argc)
                         i++; /* created below, once the cluster exists */
                 else {
-                        fprintf(stderr, "usage: %s --brokers N --control-port PORT [--topic NAME:PARTITIONS]... [--tag TEXT]\n", argv[0]);
+                        fprintf(stderr, "usage: %s --brokers N --control-port PORT [--rebalance-delay-ms MS] [--topic NAME:PARTITIONS]... [--tag TEXT]\n", argv[0]);
                         return 2;
                 }
         }
@@ -294,6 +297,10 @@ int main(int argc, char **argv) {
         }
         /* kafkajs's admin and idempotent producer look the controller up by id. */
         rd_kafka_mock_set_controller_id(mc, 1);
+        /* Like the broker's group.initial.rebalance.delay.ms (3 s by default): tests that
+         * join many consumer groups lower it. */
+        if (rebalance_delay >= 0)
+                rd_kafka_mock_group_initial_rebalance_delay_ms(mc, (int32_t)rebalance_delay);
         for (i = 1; i < argc; i++) {
                 if (!strcmp(argv[i], "--topic")) {
                         char *spec = strdup(argv[++i]), *colon = strrchr(spec, ':');
