@@ -1,0 +1,143 @@
+import { ATTR } from '@hindsight/sdk/contract';
+import { PermanentError } from '../../errors/hindsight-error';
+import type { LogRow, SpanRow } from '../records';
+
+/** Code of a record the ClickHouse sink can never store (it goes to the dead-letter topic). */
+export const ROW_INVALID = 'CLICKHOUSE_ROW_INVALID';
+
+/** A row of the `spans` table as sent in JSONEachRow (UInt64 values as decimal strings). */
+export interface SpansTableRow {
+  correlation_id: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  start_time: number;
+  start_time_ns: string;
+  end_time_ns: string;
+  duration_ns: string;
+  service: string;
+  operation: string;
+  kind: number;
+  status_code: number;
+  status_message: string;
+  tenant: string;
+  run_id: string;
+  scope_name: string;
+  attributes: string;
+  resource: string;
+  events: string;
+}
+
+/** A row of the `logs` table as sent in JSONEachRow. */
+export interface LogsTableRow {
+  correlation_id: string;
+  trace_id: string;
+  span_id: string;
+  log_id: string;
+  time: number;
+  time_ns: string;
+  observed_time_ns: string;
+  severity_number: number;
+  severity_text: string;
+  body: string;
+  service: string;
+  tenant: string;
+  run_id: string;
+  attributes: string;
+  resource: string;
+}
+
+const NS_PER_S = 1_000_000_000n;
+// DateTime is a UInt32 of seconds: anything past 2106-02-07 would wrap silently on insert.
+const MAX_SECONDS = 4_294_967_295n;
+
+function invalid(message: string): PermanentError {
+  return new PermanentError(ROW_INVALID, message);
+}
+
+/** Parses an OTLP nanosecond timestamp (decimal string) and checks it fits a DateTime. */
+function parseNanos(value: string, field: string): bigint {
+  if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
+  const n = BigInt(value);
+  if (n / NS_PER_S > MAX_SECONDS) throw invalid(`${field} is past the DateTime range: ${value}`);
+  return n;
+}
+
+function json(value: unknown, field: string): string {
+  try {
+    return JSON.stringify(value ?? {});
+  } catch (err) {
+    throw invalid(`${field} cannot be written as JSON: ${(err as Error).message}`);
+  }
+}
+
+function runIdOf(attributes: Record<string, unknown>): string {
+  const v = attributes[ATTR.runId];
+  return typeof v === 'string' ? v : '';
+}
+
+function checkByte(value: number, field: string): number {
+  if (!Number.isInteger(value) || value < 0 || value > 255) throw invalid(`${field} is not a small unsigned integer: ${value}`);
+  return value;
+}
+
+/**
+ * Maps a decoded span to its table row.
+ * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a span no retry could store.
+ */
+export function spanToRow(span: SpanRow): SpansTableRow {
+  if (!span.spanId || !span.traceId) throw invalid('span without trace id or span id');
+  const start = parseNanos(span.startTimeUnixNano, 'startTimeUnixNano');
+  const end = parseNanos(span.endTimeUnixNano, 'endTimeUnixNano');
+  return {
+    correlation_id: span.correlationId,
+    trace_id: span.traceId,
+    span_id: span.spanId,
+    parent_span_id: span.parentSpanId,
+    start_time: Number(start / NS_PER_S),
+    start_time_ns: start.toString(),
+    end_time_ns: end.toString(),
+    // A span that ends before it starts (clock step) counts as zero length rather than wrapping.
+    duration_ns: (end > start ? end - start : 0n).toString(),
+    service: span.serviceName,
+    operation: span.name,
+    kind: checkByte(span.kind, 'kind'),
+    status_code: checkByte(span.statusCode, 'statusCode'),
+    status_message: span.statusMessage,
+    tenant: span.tenant,
+    run_id: runIdOf(span.attributes),
+    scope_name: span.scopeName,
+    attributes: json(span.attributes, 'attributes'),
+    resource: json(span.resourceAttributes, 'resourceAttributes'),
+    events: json(span.events ?? [], 'events'),
+  };
+}
+
+/**
+ * Maps a decoded log record to its table row. The record's time is its own timestamp, else the time
+ * the SDK observed it (OTLP allows either to be 0).
+ * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a record no retry could store.
+ */
+export function logToRow(log: LogRow): LogsTableRow {
+  if (!log.logId) throw invalid('log record without log id');
+  const observed = parseNanos(log.observedTimeUnixNano || '0', 'observedTimeUnixNano');
+  const own = parseNanos(log.timeUnixNano || '0', 'timeUnixNano');
+  const time = own > 0n ? own : observed;
+  return {
+    correlation_id: log.correlationId,
+    trace_id: log.traceId,
+    span_id: log.spanId,
+    log_id: log.logId,
+    time: Number(time / NS_PER_S),
+    time_ns: time.toString(),
+    observed_time_ns: observed.toString(),
+    severity_number: checkByte(log.severityNumber, 'severityNumber'),
+    severity_text: log.severityText,
+    body: log.body,
+    service: log.serviceName,
+    tenant: log.tenant,
+    run_id: runIdOf(log.attributes),
+    attributes: json(log.attributes, 'attributes'),
+    resource: json(log.resourceAttributes, 'resourceAttributes'),
+  };
+}
