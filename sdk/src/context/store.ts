@@ -1,0 +1,63 @@
+/**
+ * The request/job context: who is acting, for which tenant, under which correlation id. Kept in an
+ * AsyncLocalStorage so it follows awaits, timers and callbacks without being passed around.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { ATTR, newEventId, type Actor } from '../contract';
+
+/** What the SDK knows about the work in progress; copied into every span, log, audit and journal event. */
+export interface HindsightContext {
+  /** Ties together everything done for one request, job or run. Always set. */
+  readonly correlationId: string;
+  /** The request, message or event that caused this work. */
+  readonly causationId?: string;
+  readonly actor?: Actor;
+  readonly tenant?: string;
+  readonly runId?: string;
+}
+
+/** Fields to set or override; `undefined` leaves the current value in place. */
+export type ContextPatch = { -readonly [K in keyof HindsightContext]?: HindsightContext[K] };
+
+const storage = new AsyncLocalStorage<HindsightContext>();
+
+/** The current context, or `undefined` outside any request, job or `withContext`. */
+export function getContext(): HindsightContext | undefined {
+  return storage.getStore();
+}
+
+/** Merges `patch` over `base`, skipping undefined values; a correlation id is made when none exists. */
+export function mergeContext(base: HindsightContext | undefined, patch: ContextPatch): HindsightContext {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) if (v !== undefined) merged[k] = v;
+  if (typeof merged['correlationId'] !== 'string') merged['correlationId'] = newEventId();
+  return Object.freeze(merged) as unknown as HindsightContext;
+}
+
+/**
+ * Runs `fn` with `patch` merged over the current context (nested calls add to, never drop, what the
+ * outer ones set). Returns what `fn` returns, including its promise.
+ */
+export function withContext<T>(patch: ContextPatch, fn: () => T): T {
+  return storage.run(mergeContext(storage.getStore(), patch), fn);
+}
+
+/** Runs `fn` with exactly `ctx`, ignoring any current context. */
+export function runInContext<T>(ctx: HindsightContext, fn: () => T): T {
+  return storage.run(ctx, fn);
+}
+
+/** The context as span/log attributes under the agreed `ATTR` names; absent fields are left out. */
+export function contextAttributes(ctx: HindsightContext | undefined = getContext()): Record<string, string> {
+  const attrs: Record<string, string> = {};
+  if (!ctx) return attrs;
+  attrs[ATTR.correlationId] = ctx.correlationId;
+  if (ctx.causationId !== undefined) attrs[ATTR.causationId] = ctx.causationId;
+  if (ctx.tenant !== undefined) attrs[ATTR.tenant] = ctx.tenant;
+  if (ctx.actor !== undefined) {
+    attrs[ATTR.actorId] = ctx.actor.id;
+    attrs[ATTR.actorType] = ctx.actor.type;
+  }
+  if (ctx.runId !== undefined) attrs[ATTR.runId] = ctx.runId;
+  return attrs;
+}
