@@ -1,0 +1,90 @@
+import { strict as assert } from 'node:assert';
+import { describe, it } from 'node:test';
+import { PermanentError } from '../../errors/hindsight-error';
+import type { LogRow, SpanRow } from '../records';
+import { logToRow, spanToRow } from './row-mapping';
+
+function span(over: Partial<SpanRow> = {}): SpanRow {
+  return {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    parentSpanId: '',
+    name: 'GET /orders',
+    kind: 2,
+    startTimeUnixNano: '1763800000123456789',
+    endTimeUnixNano: '1763800000223456789',
+    statusCode: 0,
+    statusMessage: '',
+    serviceName: 'orders',
+    correlationId: 'corr-1',
+    tenant: 'acme',
+    attributes: { 'hindsight.run_id': 'run-7', 'http.status_code': 200 },
+    resourceAttributes: { 'service.name': 'orders' },
+    scopeName: 'http',
+    events: [],
+    ...over,
+  };
+}
+
+describe('spanToRow', () => {
+  it('keeps nanoseconds exactly and derives seconds, duration and run id', () => {
+    const r = spanToRow(span());
+    assert.equal(r.start_time_ns, '1763800000123456789');
+    assert.equal(r.end_time_ns, '1763800000223456789');
+    assert.equal(r.duration_ns, '100000000');
+    assert.equal(r.start_time, 1763800000);
+    assert.equal(r.run_id, 'run-7');
+    assert.equal(r.operation, 'GET /orders');
+    assert.deepEqual(JSON.parse(r.attributes), { 'hindsight.run_id': 'run-7', 'http.status_code': 200 });
+    assert.deepEqual(JSON.parse(r.resource), { 'service.name': 'orders' });
+  });
+
+  it('a span ending before it starts has zero duration', () => {
+    assert.equal(spanToRow(span({ endTimeUnixNano: '1763800000000000000' })).duration_ns, '0');
+  });
+
+  it('rejects spans no retry could store as permanent', () => {
+    for (const bad of [
+      span({ startTimeUnixNano: 'abc' }),
+      span({ startTimeUnixNano: '99999999999999999999' }),
+      span({ spanId: '' }),
+      span({ kind: 300 }),
+      span({ attributes: { big: 1n } }),
+    ]) {
+      assert.throws(() => spanToRow(bad), (e: unknown) => e instanceof PermanentError && e.code === 'CLICKHOUSE_ROW_INVALID');
+    }
+  });
+});
+
+describe('logToRow', () => {
+  const log: LogRow = {
+    logId: 'l1',
+    timeUnixNano: '0',
+    observedTimeUnixNano: '1763800001000000000',
+    severityNumber: 17,
+    severityText: 'ERROR',
+    body: 'boom',
+    traceId: 't',
+    spanId: 's',
+    serviceName: 'orders',
+    correlationId: 'corr-1',
+    tenant: 'acme',
+    attributes: {},
+    resourceAttributes: {},
+  };
+
+  it('falls back to the observed time when the record has none', () => {
+    const r = logToRow(log);
+    assert.equal(r.time_ns, '1763800001000000000');
+    assert.equal(r.time, 1763800001);
+    assert.equal(r.severity_number, 17);
+  });
+
+  it('uses its own time when present', () => {
+    assert.equal(logToRow({ ...log, timeUnixNano: '1763800000500000000' }).time, 1763800000);
+  });
+
+  it('rejects a record without id', () => {
+    assert.throws(() => logToRow({ ...log, logId: '' }), PermanentError);
+  });
+});
