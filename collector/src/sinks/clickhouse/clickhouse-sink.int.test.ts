@@ -1,0 +1,114 @@
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { SinkRecord, SpanRow } from '../records';
+import { ClickHouseSink } from './clickhouse-sink';
+import { parseClickHouseSinkConfig } from './config';
+import { applyMigrations } from './migrations';
+import { logsByCorrelation, spanRollup, spansByCorrelation } from './queries';
+import { sqlString } from './sql-literal';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+const hex = (n: number) => randomBytes(n).toString('hex');
+let offset = 0;
+const origin = () => ({ topic: 'otlp_spans', partition: 0, offset: String(offset++) });
+
+/** One request: a SERVER root, two CLIENT children and a grandchild, one of them failing. */
+function requestSpans(correlationId: string, startSeconds: number): SpanRow[] {
+  const traceId = hex(16);
+  const ids = [hex(8), hex(8), hex(8), hex(8)];
+  const ns = (s: number, ms: number) => (BigInt(s) * 1_000_000_000n + BigInt(ms) * 1_000_000n).toString();
+  const base = { traceId, correlationId, tenant: 'acme', serviceName: 'orders', statusMessage: '', scopeName: 'test', resourceAttributes: { 'service.name': 'orders' }, events: [] };
+  return [
+    { ...base, spanId: ids[0]!, parentSpanId: '', name: 'POST /orders', kind: 2, statusCode: 0, startTimeUnixNano: ns(startSeconds, 0), endTimeUnixNano: ns(startSeconds, 90), attributes: { 'hindsight.run_id': 'run-a' } },
+    { ...base, spanId: ids[1]!, parentSpanId: ids[0]!, name: 'SELECT stock', kind: 3, statusCode: 0, startTimeUnixNano: ns(startSeconds, 5), endTimeUnixNano: ns(startSeconds, 25), attributes: {} },
+    { ...base, spanId: ids[2]!, parentSpanId: ids[0]!, name: 'POST /payments', kind: 3, statusCode: 2, startTimeUnixNano: ns(startSeconds, 30), endTimeUnixNano: ns(startSeconds, 80), attributes: { "quote'd": 'x\\y' } },
+    { ...base, spanId: ids[3]!, parentSpanId: ids[2]!, name: 'dns', kind: 1, statusCode: 0, startTimeUnixNano: ns(startSeconds, 31), endTimeUnixNano: ns(startSeconds, 33), attributes: {} },
+  ];
+}
+
+const asRecords = (spans: SpanRow[]): SinkRecord[] => spans.map((span) => ({ kind: 'span', span, origin: origin() }));
+
+describe('ClickHouse sink on the local stack', () => {
+  let db: TestDatabase;
+  let sink: ClickHouseSink;
+  before(async () => {
+    db = await createTestDatabase('sink');
+    sink = new ClickHouseSink(parseClickHouseSinkConfig({ url: db.url, database: db.name, minInsertIntervalMs: 0 }));
+    await sink.start();
+  });
+  after(async () => {
+    await sink?.shutdown();
+    await db?.drop();
+  });
+
+  it('migrations applied a second time change nothing', async () => {
+    const tables = async () => {
+      const rs = await db.client.query({ query: 'SELECT name FROM system.tables WHERE database = currentDatabase() ORDER BY name', format: 'JSONEachRow' });
+      return (await rs.json<{ name: string }>()).map((r) => r.name);
+    };
+    const before = await tables();
+    assert.deepEqual(before, ['logs', 'logs_archive', 'schema_migrations', 'span_rollup_1m', 'span_rollup_1m_mv', 'spans', 'spans_archive']);
+    const report = await applyMigrations(db.client, db.caps);
+    assert.deepEqual(report.applied, []);
+    assert.equal(report.alreadyApplied.length, 5);
+    assert.deepEqual(await tables(), before);
+    assert.ok(sink.health().ready, sink.health().detail);
+  });
+
+  it('a request delivered twice is found once by its correlation id, links intact', async () => {
+    const cid = `corr-${hex(6)}`;
+    const spans = requestSpans(cid, Math.floor(Date.now() / 1000));
+    assert.deepEqual(await sink.write(asRecords(spans)), { status: 'written' });
+    assert.deepEqual(await sink.write(asRecords(spans)), { status: 'written' }); // redelivery
+    const log = { logId: `log-${hex(6)}`, timeUnixNano: spans[0]!.startTimeUnixNano, observedTimeUnixNano: '0', severityNumber: 9, severityText: 'INFO', body: "it's fine", traceId: spans[0]!.traceId, spanId: spans[0]!.spanId, serviceName: 'orders', correlationId: cid, tenant: 'acme', attributes: {}, resourceAttributes: {} };
+    for (let i = 0; i < 2; i++) assert.deepEqual(await sink.write([{ kind: 'log', log, origin: origin() }]), { status: 'written' });
+
+    const found = await spansByCorrelation(db.client, db.caps, cid);
+    assert.equal(found.length, 4);
+    assert.deepEqual(new Set(found.map((s) => s.span_id)), new Set(spans.map((s) => s.spanId)));
+    const byId = new Map(found.map((s) => [s.span_id, s]));
+    for (const s of spans) {
+      const row = byId.get(s.spanId)!;
+      assert.equal(row.parent_span_id, s.parentSpanId);
+      assert.equal(row.start_time_ns, s.startTimeUnixNano);
+      assert.equal(row.trace_id, s.traceId);
+      assert.equal(row.status_code, s.statusCode);
+      assert.deepEqual(JSON.parse(row.attributes), s.attributes);
+    }
+    assert.equal(found[0]!.parent_span_id, '', 'the root starts first');
+    const logs = await logsByCorrelation(db.client, db.caps, cid);
+    assert.deepEqual(logs.map((l) => l.body), ["it's fine"]);
+    // A correlation id that only differs by a quote finds nothing (the id is data, not SQL).
+    assert.deepEqual(await spansByCorrelation(db.client, db.caps, `${cid}' OR '1'='1`), []);
+  });
+
+  it('rollups agree with the raw rows', async () => {
+    const service = `svc-${hex(4)}`;
+    const minute = Math.floor(Date.now() / 60_000) * 60 - 120;
+    const spans: SpanRow[] = [];
+    for (let i = 0; i < 60; i++) {
+      for (const s of requestSpans(`corr-${hex(6)}`, minute + (i % 3) * 60 + (i % 50))) spans.push({ ...s, serviceName: service });
+    }
+    assert.deepEqual(await sink.write(asRecords(spans)), { status: 'written' });
+
+    const rollup = await spanRollup(db.client, db.caps, { fromSeconds: minute, toSeconds: minute + 600, service });
+    const rs = await db.client.query({
+      query: `SELECT toUInt32(toStartOfMinute(start_time)) AS minute, operation, count() AS requests, sum(status_code = 2) AS errors,
+                     sum(duration_ns) AS duration_sum_ns, max(duration_ns) AS duration_max_ns
+              FROM spans FINAL WHERE service = ${sqlString(service)} GROUP BY minute, operation ORDER BY operation, minute`,
+      format: 'JSONEachRow',
+    });
+    const raw = await rs.json<{ minute: number; operation: string; requests: string; errors: string; duration_sum_ns: string; duration_max_ns: string }>();
+    assert.equal(raw.length, 12, '4 operations x 3 minutes');
+    assert.deepEqual(
+      rollup.map((r) => [r.minute, r.operation, Number(r.requests), Number(r.errors), r.duration_sum_ns, r.duration_max_ns]),
+      raw.map((r) => [Number(r.minute), r.operation, Number(r.requests), Number(r.errors), r.duration_sum_ns, r.duration_max_ns]),
+    );
+    assert.equal(rollup.reduce((n, r) => n + Number(r.requests), 0), spans.length);
+    for (const r of rollup) {
+      const [p50, , p99] = r.duration_quantiles_ns;
+      assert.ok(p50! > 0 && p50! <= p99! && p99! <= Number(r.duration_max_ns) * 1.0001, JSON.stringify(r));
+    }
+  });
+});
