@@ -1,0 +1,128 @@
+import type { AuditEvent, JournalEvent } from '@hindsight/sdk/contract';
+
+/**
+ * Column naming rule of every Hindsight table: a contract field path with dots replaced by
+ * underscores (`actor.id` → `actor_id`, `client.user_agent` → `client_user_agent`).
+ */
+export function columnOf(fieldPath: string): string {
+  return fieldPath.replace(/\./g, '_');
+}
+
+/** An audit event's contract fields as column values (before seq and hashes are assigned). */
+export interface AuditRow {
+  event_id: string;
+  schema_name: string;
+  schema_version: number;
+  ts: string;
+  tenant: string;
+  service: string;
+  correlation_id: string;
+  causation_id: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  actor_id: string;
+  actor_type: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  outcome: string;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+  client_ip: string | null;
+  client_user_agent: string | null;
+}
+
+/** A journal event's contract fields as column values. */
+export interface JournalRow {
+  event_id: string;
+  schema_name: string;
+  schema_version: number;
+  ts: string;
+  tenant: string;
+  service: string;
+  correlation_id: string;
+  causation_id: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  actor_id: string;
+  actor_type: string;
+  scope: string;
+  run_id: string | null;
+  kind: string;
+  severity: string;
+  summary: string;
+  details: Record<string, unknown> | null;
+  pointers: Record<string, string> | null;
+}
+
+export function auditRow(e: AuditEvent): AuditRow {
+  return {
+    event_id: e.event_id,
+    schema_name: e.schema.name,
+    schema_version: e.schema.version,
+    ts: e.ts,
+    tenant: e.tenant,
+    service: e.service,
+    correlation_id: e.correlation_id,
+    causation_id: e.causation_id ?? null,
+    trace_id: e.trace_id ?? null,
+    span_id: e.span_id ?? null,
+    actor_id: e.actor.id,
+    actor_type: e.actor.type,
+    action: e.action,
+    resource_type: e.resource.type,
+    resource_id: e.resource.id,
+    outcome: e.outcome,
+    reason: e.reason ?? null,
+    details: e.details ?? null,
+    client_ip: e.client?.ip ?? null,
+    client_user_agent: e.client?.user_agent ?? null,
+  };
+}
+
+export function journalRow(e: JournalEvent): JournalRow {
+  return {
+    event_id: e.event_id,
+    schema_name: e.schema.name,
+    schema_version: e.schema.version,
+    ts: e.ts,
+    tenant: e.tenant,
+    service: e.service,
+    correlation_id: e.correlation_id,
+    causation_id: e.causation_id ?? null,
+    trace_id: e.trace_id ?? null,
+    span_id: e.span_id ?? null,
+    actor_id: e.actor.id,
+    actor_type: e.actor.type,
+    scope: e.scope,
+    run_id: e.run_id ?? null,
+    kind: e.kind,
+    severity: e.severity,
+    summary: e.summary,
+    details: e.details ?? null,
+    pointers: e.pointers ?? null,
+  };
+}
+
+/** Column names in the order of the insert statements' array parameters. */
+export const AUDIT_INSERT_COLUMNS = [
+  'event_id', 'schema_name', 'schema_version', 'ts', 'tenant', 'service', 'correlation_id', 'causation_id',
+  'trace_id', 'span_id', 'actor_id', 'actor_type', 'action', 'resource_type', 'resource_id', 'outcome', 'reason',
+  'details', 'client_ip', 'client_user_agent',
+] as const satisfies ReadonlyArray<keyof AuditRow>;
+
+export const JOURNAL_INSERT_COLUMNS = [
+  'event_id', 'schema_name', 'schema_version', 'ts', 'tenant', 'service', 'correlation_id', 'causation_id',
+  'trace_id', 'span_id', 'actor_id', 'actor_type', 'scope', 'run_id', 'kind', 'severity', 'summary',
+  'details', 'pointers',
+] as const satisfies ReadonlyArray<keyof JournalRow>;
+
+/** Turns rows into one array per column (jsonb columns as JSON text), for unnest-based inserts. */
+export function columnArrays<R extends object>(rows: readonly R[], columns: ReadonlyArray<keyof R>): unknown[][] {
+  return columns.map((c) =>
+    rows.map((r) => {
+      const v = r[c];
+      return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
+    }),
+  );
+}
