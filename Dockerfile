@@ -12,11 +12,9 @@ COPY package.json package-lock.json ./
 COPY sdk/package.json sdk/package.json
 COPY collector/package.json collector/package.json
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.base.json tsconfig.json ./
-COPY sdk sdk
-COPY collector collector
-COPY test test
-COPY bench bench
+# The rest of the sources (.dockerignore keeps out node_modules, dist, .git, docs and the stack).
+# One COPY, so a folder that is still empty in git (bench/) cannot break the build.
+COPY . .
 RUN npm run build
 
 # ---- demo: the demo service needs dev dependencies (its HTTP framework, tsx), so it keeps them
