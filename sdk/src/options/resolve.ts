@@ -6,6 +6,7 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { compile, toViolations } from '../contract/ajv';
 import { TOPICS } from '../contract';
+import type { RedactorOptions } from '../redaction';
 import type { ErrorHandler } from '../diagnostics/diagnostics';
 import type { Exporter } from '../exporter/exporter';
 import { HindsightConfigError } from './config-error';
@@ -21,7 +22,7 @@ export interface HindsightOptions extends Partial<JsonOptions> {
   /** Extra OpenTelemetry instrumentations to register (http is enabled by `instrumentHttp`). */
   instrumentations?: Instrumentation[];
   /** Redaction rules, passed to the redaction module's `createRedactor`. */
-  redaction?: Record<string, unknown>;
+  redaction?: RedactorOptions;
   /** Environment to read HINDSIGHT_* variables from; `process.env` by default. */
   env?: NodeJS.ProcessEnv;
 }
@@ -42,7 +43,7 @@ export interface ResolvedOptions {
   diagLevel: JsonOptions['diagLevel'];
   errorHandler: ErrorHandler | undefined;
   instrumentations: Instrumentation[];
-  redaction: Record<string, unknown> | undefined;
+  redaction: RedactorOptions | undefined;
 }
 
 const validateJson = compile<JsonOptions>(JsonOptionsSchema);

@@ -45,6 +45,15 @@ export class Pipeline {
     return this.stopped;
   }
 
+  /**
+   * Keeps the process alive while something awaits the pipeline (a pending audit promise): without
+   * it, an app awaiting `audit.record()` with nothing else to do would exit with the promise pending.
+   */
+  hold(held: boolean): void {
+    if (held) this.timer?.ref();
+    else this.timer?.unref();
+  }
+
   /** Asks for a flush soon, once per turn of the event loop however often it is called. */
   nudge(): void {
     if (this.scheduled || this.stopped) return;

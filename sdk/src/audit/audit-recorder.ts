@@ -1,0 +1,168 @@
+/**
+ * `audit.record()`. On the call it only captures the context and stamps the id and timestamp; the
+ * event is built, redacted, validated and sent by the background flush. The promise resolves when
+ * Kafka has acknowledged the event (acks=-1, idempotent producer).
+ *
+ * When Kafka is unreachable the SDK keeps retrying the event, in order, until `auditAckTimeoutMs`
+ * after the call, then rejects the promise with an {@link AuditError} (code AUDIT_TIMEOUT). Audit is
+ * never shed for load and never dropped silently. A rejected event may still reach Kafka if the
+ * broker acknowledges after the deadline; consumers deduplicate on `event_id`. The promise is marked
+ * handled, so an app that does not await it is never crashed by an unhandled rejection; the failure
+ * also goes to the error handler.
+ */
+import { trace } from '@opentelemetry/api';
+import { CURRENT_SCHEMA_VERSION, SCHEMA_NAMES, formatViolations, newEventId, nowTimestamp, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
+import type { Redactor } from '../redaction';
+import type { Exporter } from '../exporter/exporter';
+import type { Diagnostics } from '../diagnostics/diagnostics';
+import { currentContext, type ContextFields } from '../pipeline/context-fields';
+import { Lane } from '../pipeline/lane';
+import type { Pipeline } from '../pipeline/pipeline';
+import { AuditError } from './audit-error';
+
+interface PendingAudit {
+  input: AuditRecordInput;
+  ctx: ContextFields | undefined;
+  traceId: string | undefined;
+  spanId: string | undefined;
+  eventId: string;
+  ts: string;
+  deadline: number;
+  settled: boolean;
+  resolve(event: AuditEvent): void;
+  reject(error: Error): void;
+  event?: AuditEvent;
+}
+
+/** Settings of the audit recorder. */
+export interface AuditConfig {
+  serviceName: string;
+  tenant: string;
+  ackTimeoutMs: number;
+  maxBatchSize: number;
+  redactor: Redactor;
+  diagnostics: Diagnostics;
+}
+
+/** Records audit events; see the module comment for delivery. */
+export interface Audit {
+  /** Resolves with the event as sent once Kafka acknowledged it; rejects with an {@link AuditError}. */
+  record(input: AuditRecordInput): Promise<AuditEvent>;
+}
+
+/** Builds the audit lane and recorder. */
+export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: Pipeline): { audit: Audit; lane: Lane<PendingAudit, AuditEvent> } {
+  const pending = new Set<PendingAudit>();
+  const settle = (p: PendingAudit, error?: Error) => {
+    if (p.settled) return;
+    p.settled = true;
+    pending.delete(p);
+    if (pending.size === 0) pipeline.hold(false);
+    if (error === undefined) p.resolve(p.event as AuditEvent);
+    else {
+      config.diagnostics.report(error, 'audit');
+      p.reject(error);
+    }
+  };
+
+  const build = (p: PendingAudit): AuditEvent | undefined => {
+    const { input, ctx } = p;
+    const candidate: Record<string, unknown> = {
+      event_id: p.eventId,
+      schema: { name: SCHEMA_NAMES.audit, version: CURRENT_SCHEMA_VERSION.audit },
+      ts: p.ts,
+      tenant: ctx?.tenant ?? config.tenant,
+      service: config.serviceName,
+      correlation_id: ctx?.correlationId ?? p.eventId,
+      causation_id: ctx?.causationId ?? null,
+      trace_id: p.traceId ?? null,
+      span_id: p.spanId ?? null,
+      actor: input.actor ?? ctx?.actor ?? { id: config.serviceName, type: 'service' },
+      action: input.action,
+      resource: input.resource,
+      outcome: input.outcome,
+    };
+    if (input.reason !== undefined) candidate['reason'] = input.reason === null ? null : config.redactor.redactValue(input.reason);
+    if (input.details !== undefined) candidate['details'] = config.redactor.redactObject(input.details);
+    if (input.client !== undefined) candidate['client'] = input.client;
+    const checked = validateAuditEvent(candidate);
+    if (!checked.ok) {
+      settle(p, new AuditError('AUDIT_INVALID', `audit event refused: ${formatViolations(checked.errors)}`, checked.errors));
+      return undefined;
+    }
+    p.event = checked.value;
+    return checked.value;
+  };
+
+  const lane = new Lane<PendingAudit, AuditEvent>(
+    {
+      kind: 'audit',
+      // Audit is never shed: memory is bounded by the ack deadline instead.
+      capacity: Number.MAX_SAFE_INTEGER,
+      maxBatchSize: config.maxBatchSize,
+      isHighPriority: () => true,
+      levelOf: () => 'AUDIT',
+      prepare: (p) => (p.settled ? undefined : build(p)),
+      onDrop: () => {},
+      onFailure: (error) => config.diagnostics.report(error, 'export.audit'),
+      onResult: (raws, result) => {
+        if (result.ok) for (const p of raws) settle(p);
+        else if (!result.retriable) for (const p of raws) settle(p, new AuditError('AUDIT_REJECTED', `Kafka refused the audit event: ${result.error.message}`));
+      },
+    },
+    exporter,
+  );
+
+  pipeline.onTick(() => {
+    const now = Date.now();
+    for (const p of pending) {
+      if (p.deadline <= now || pipeline.isStopped) {
+        const why = pipeline.isStopped ? 'the SDK shut down before Kafka acknowledged it' : `Kafka did not acknowledge it within ${config.ackTimeoutMs} ms`;
+        settle(p, new AuditError(pipeline.isStopped ? 'AUDIT_SHUTDOWN' : 'AUDIT_TIMEOUT', `audit event ${p.eventId} not confirmed: ${why}`));
+      }
+    }
+    lane.queue.removeWhere((p) => p.settled);
+    lane.sweepRetry((p) => p.settled);
+  });
+
+  const audit: Audit = {
+    record(input: AuditRecordInput): Promise<AuditEvent> {
+      let resolve!: (e: AuditEvent) => void;
+      let reject!: (e: Error) => void;
+      const promise = new Promise<AuditEvent>((res, rej) => {
+        resolve = res;
+        reject = rej;
+      });
+      // Marks the promise handled: an app that forgets to await must not crash on a rejection.
+      promise.catch(() => {});
+      try {
+        if (pipeline.isStopped) {
+          reject(new AuditError('AUDIT_SHUTDOWN', 'audit.record() called after shutdown()'));
+          return promise;
+        }
+        const sc = trace.getActiveSpan()?.spanContext();
+        const valid = sc !== undefined && trace.isSpanContextValid(sc);
+        const p: PendingAudit = {
+          input,
+          ctx: currentContext(),
+          traceId: valid ? sc.traceId : undefined,
+          spanId: valid ? sc.spanId : undefined,
+          eventId: newEventId(),
+          ts: nowTimestamp(),
+          deadline: Date.now() + config.ackTimeoutMs,
+          settled: false,
+          resolve,
+          reject,
+        };
+        if (pending.size === 0) pipeline.hold(true);
+        pending.add(p);
+        lane.queue.offer(p);
+        pipeline.nudge();
+      } catch (error) {
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      return promise;
+    },
+  };
+  return { audit, lane };
+}

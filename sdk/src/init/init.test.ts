@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { init } from './init';
+import { InMemoryExporter } from '../testing';
+import { withContext } from '../context';
+import { REDACTION_CORPUS, findLeaks } from '../redaction';
+import { AuditError } from '../audit/audit-error';
+import { HindsightConfigError } from '../options/config-error';
+import { ATTR } from '../contract';
+
+const env = {};
+
+test('logs, spans, audit and journal carry the context and reach the exporter', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', tenant: 'acme', exporter, env, runtimeMetrics: false });
+  try {
+    let auditPromise!: Promise<unknown>;
+    withContext({ correlationId: 'corr-1', tenant: 'globex', actor: { id: 'u-7', type: 'user' } }, () => {
+      hs.tracer.startActiveSpan('work', (span) => {
+        hs.logger.info({ order: 42 }, 'working');
+        auditPromise = hs.audit.record({ action: 'order.create', resource: { type: 'order', id: '42' }, outcome: 'success' });
+        hs.journal.emit({ scope: 'run', runId: 'run-1', kind: 'run.started', severity: 'INFO', summary: 'started' });
+        span.end();
+      });
+    });
+    const event = (await auditPromise) as { tenant: string; correlation_id: string; trace_id: string; actor: { id: string } };
+    assert.equal(event.tenant, 'globex');
+    assert.equal(event.correlation_id, 'corr-1');
+    assert.equal(event.actor.id, 'u-7');
+    assert.equal(await hs.flush(), true);
+    const [span] = exporter.spans;
+    assert.ok(span);
+    assert.equal(span.attributes[ATTR.correlationId], 'corr-1');
+    assert.equal(span.attributes[ATTR.tenant], 'globex');
+    assert.equal(event.trace_id, span.spanContext().traceId);
+    const log = exporter.logs.find((l) => l.record['msg'] === 'working');
+    assert.ok(log);
+    assert.equal(log.record['trace_id'], span.spanContext().traceId);
+    assert.equal(log.record['span_id'], span.spanContext().spanId);
+    assert.equal(log.record['correlation_id'], 'corr-1');
+    assert.equal(log.record['tenant'], 'globex');
+    assert.match(log.logId, /^[0-9a-f-]{36}$/);
+    const j = exporter.journal.find((e) => e.kind === 'run.started');
+    assert.equal(j?.run_id, 'run-1');
+    assert.equal(j?.correlation_id, 'corr-1');
+    assert.equal(exporter.audit.length, 1);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('an invalid audit event rejects naming the field, and nothing is exported', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
+  try {
+    await assert.rejects(
+      hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'maybe' as never }),
+      (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_INVALID' && /outcome/.test(e.message),
+    );
+    assert.equal(exporter.audit.length, 0);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('audit rejects after auditAckTimeoutMs when the exporter keeps failing, and reports it', async () => {
+  const exporter = new InMemoryExporter();
+  exporter.failWith(new Error('broker down'));
+  const failures: string[] = [];
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false, auditAckTimeoutMs: 300, queues: { flushIntervalMs: 20 }, errorHandler: (_e, src) => failures.push(src) });
+  try {
+    const started = Date.now();
+    await assert.rejects(hs.audit.record({ action: 'doc.read', resource: { type: 'doc', id: '1' }, outcome: 'success' }), (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_TIMEOUT');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 290 && waited < 2000, `waited ${waited} ms`);
+    assert.ok(failures.includes('audit'));
+    exporter.recover();
+    const ok = await hs.audit.record({ action: 'doc.read', resource: { type: 'doc', id: '2' }, outcome: 'success' });
+    assert.equal(ok.resource.id, '2');
+    assert.deepEqual(exporter.audit.map((a) => a.resource.id), ['2']);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('redaction applies to log fields, log text, span attributes, audit and journal details', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
+  try {
+    for (const entry of REDACTION_CORPUS) {
+      hs.logger.info({ note: entry.text, password: 'pw-12345' }, entry.text);
+      hs.tracer.startSpan('s', { attributes: { note: entry.text } }).end();
+      hs.journal.emit({ scope: 'system', kind: 'leak.check', severity: 'INFO', summary: 'check', details: { note: entry.text } });
+      await hs.audit.record({ action: 'leak.check', resource: { type: 'doc', id: '1' }, outcome: 'success', details: { note: entry.text } });
+    }
+    await hs.flush();
+    const out = JSON.stringify([exporter.logs, exporter.spans.map((s) => s.attributes), exporter.audit, exporter.journal]);
+    assert.equal(exporter.logs.length, REDACTION_CORPUS.length);
+    assert.deepEqual(findLeaks(out), []);
+    assert.ok(!out.includes('pw-12345'));
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('bad options throw at init naming the option; init twice is refused', async () => {
+  assert.throws(() => init({ serviceName: 'x', env }), (e: unknown) => e instanceof HindsightConfigError && e.option === 'kafka.brokers');
+  const hs = init({ serviceName: 'x', exporter: new InMemoryExporter(), env, runtimeMetrics: false });
+  assert.throws(() => init({ serviceName: 'y', exporter: new InMemoryExporter(), env }), HindsightConfigError);
+  await hs.shutdown();
+});
