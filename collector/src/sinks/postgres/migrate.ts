@@ -30,6 +30,8 @@ export interface MigrateResult {
 
 type Queryable = Client | PoolClient;
 
+const fileName = (version: number, name: string): string => `${String(version).padStart(3, '0')}_${name}.sql`;
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
@@ -92,7 +94,7 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrateRes
         if (row !== undefined) {
           if (row.checksum !== checksum) {
             throw new Error(
-              `migration ${file.version}_${file.name} was changed after it was applied; add a new migration instead`,
+              `migration ${fileName(file.version, file.name)} was changed after it was applied; add a new migration instead`,
             );
           }
           return false;
@@ -108,7 +110,7 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrateRes
       });
       if (done) {
         applied.push(file.version);
-        log(`applied migration ${String(file.version).padStart(3, '0')}_${file.name}`);
+        log(`applied migration ${fileName(file.version, file.name)}`);
       }
     }
     const { rows } = await db.query<{ version: number }>('SELECT COALESCE(max(version), 0) AS version FROM hindsight.schema_migrations');
