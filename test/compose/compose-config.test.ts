@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../collector/src/config/load-config';
+import { defaultSinkRegistry } from '../../collector/src/sinks/sink-registry';
 import { unknownDatasourceRefs, type ProvisionedDatasource } from './datasource-refs';
 
 const root = resolve(__dirname, '..', '..');
@@ -192,9 +194,24 @@ test('the collector: built here, migrate then run, env overrides, writer role fo
   assert.deepEqual(service('collector-migrate').command, ['migrate', '--config', collectorConfigPath]);
   assert.deepEqual(service('collector').command, ['run', '--config', collectorConfigPath]);
   assert.equal(new URL(String(env('collector').HINDSIGHT_POSTGRES_URL)).username, 'hindsight_writer');
+  // migrate sets the login roles' passwords: they must be the ones the collector and Grafana use.
+  assert.equal(env('collector-migrate').HINDSIGHT_PG_WRITER_PASSWORD,
+    decodeURIComponent(new URL(String(env('collector').HINDSIGHT_POSTGRES_URL)).password));
+  assert.equal(env('collector-migrate').HINDSIGHT_PG_READER_PASSWORD, env('grafana').HINDSIGHT_PG_READER_PASSWORD);
+  assert.equal(env('collector-migrate').HINDSIGHT_PG_READER_PASSWORD, env('postgres').HINDSIGHT_PG_READER_PASSWORD);
   assert.equal(env('collector').HINDSIGHT_KAFKA_BROKERS, 'kafka:9092');
   assert.match(commandText('demo'), /demo:service/);
   assert.deepEqual(service('demo').entrypoint, ['npm', 'run', '--silent']);
+});
+
+test('docker/collector.yaml is valid for the collector, with the environment compose gives it', () => {
+  for (const name of ['collector', 'collector-migrate']) {
+    const given = Object.fromEntries(Object.entries(env(name)).map(([k, v]) => [k, String(v)]));
+    const config = loadConfig({ path: join(root, 'docker', 'collector.yaml'), env: given, registry: defaultSinkRegistry() });
+    assert.deepEqual(config.kafka.brokers, ['kafka:9092']);
+    assert.equal(config.sinks.postgres?.options.url, given.HINDSIGHT_POSTGRES_URL, `${name}: HINDSIGHT_POSTGRES_URL not applied`);
+    assert.equal(config.sinks.clickhouse?.options.url, given.HINDSIGHT_CLICKHOUSE_URL, `${name}: HINDSIGHT_CLICKHOUSE_URL not applied`);
+  }
 });
 
 test('docker/collector.yaml matches the stack: brokers, topics created by kafka-init, one pipeline per sink', () => {
