@@ -1,0 +1,130 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type { CollectorConfig } from '../config/schema';
+import { DeadLetterProducer } from '../dlq/dead-letter-producer';
+import { SinkGuard } from '../resilience/sink-guard';
+import { SinkConsumer, type PipelineStatus } from '../sources/kafka/sink-consumer';
+import { createKafka, ensureTopics } from '../sources/kafka/kafka-setup';
+import type { Sink } from '../sinks/sink';
+import { defaultSinkRegistry, type SinkRegistry } from '../sinks/sink-registry';
+import { buildTopology, type Topology } from '../topology/build-topology';
+import { CollectorMetrics } from '../telemetry/collector-metrics';
+import { TelemetryServer, type Readiness } from '../telemetry/http-server';
+import { createLogger, type Logger } from '../telemetry/logger';
+
+/** Everything the service needs besides the config; tests pass their own registry and metrics. */
+export interface CollectorServiceOptions {
+  registry?: SinkRegistry;
+  logger?: Logger;
+  metrics?: CollectorMetrics;
+}
+
+/**
+ * The running collector. Start order: HTTP server (so /healthz answers while connecting), topics, DLQ
+ * producer, sinks, then one consumer per sink. Stop order is the reverse: consumers finish their batch,
+ * commit and leave their groups, then sinks flush and close, then the producer and the server.
+ */
+export class CollectorService {
+  readonly metrics: CollectorMetrics;
+  readonly topology: Topology;
+  private readonly logger: Logger;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly server: TelemetryServer;
+  private readonly sinks: Sink[] = [];
+  private readonly consumers: SinkConsumer[] = [];
+  private producerConnected = false;
+  private stopping: Promise<void> | undefined;
+  private boundPort = 0;
+
+  constructor(
+    private readonly config: CollectorConfig,
+    options: CollectorServiceOptions = {},
+  ) {
+    const registry = options.registry ?? defaultSinkRegistry();
+    this.logger = options.logger ?? createLogger(config.service.logLevel, { service: config.service.name });
+    this.metrics = options.metrics ?? new CollectorMetrics();
+    this.topology = buildTopology(config, registry);
+    this.kafka = createKafka(config, this.logger);
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
+    this.server = new TelemetryServer(this.metrics.registry, { live: () => true, readiness: () => this.readiness() });
+  }
+
+  /** The HTTP port actually bound (differs from config when it asked for 0). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    const { http } = this.config.service;
+    this.boundPort = await this.server.listen(http.port, http.host);
+    this.logger.info('telemetry server listening', { port: this.boundPort });
+    await ensureTopics(this.kafka, this.config, this.topology.topics, this.logger);
+    await this.producer.connect();
+    const dlq = new DeadLetterProducer(this.producer, this.topology.dlqTopic, this.metrics);
+    for (const plan of this.topology.pipelines) {
+      const sink = await plan.factory.create({
+        name: plan.sinkName,
+        options: plan.options,
+        metrics: this.metrics.registry,
+        logger: this.logger.child({ sink: plan.sinkName }),
+      });
+      this.sinks.push(sink);
+      await sink.start();
+      const guard = new SinkGuard(sink, plan.retry, plan.circuitBreaker, this.metrics);
+      const consumer = new SinkConsumer(plan, this.kafka, sink, guard, dlq, this.metrics, this.logger.child({ pipeline: plan.pipeline }), {
+        sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
+        heartbeatIntervalMs: this.config.kafka.heartbeatIntervalMs,
+        fromBeginning: this.config.kafka.fromBeginning,
+      });
+      this.consumers.push(consumer);
+      await consumer.start();
+      this.logger.info('pipeline started', { pipeline: plan.pipeline, sink: plan.sinkName, group: plan.groupId, topics: plan.topics.map((t) => t.topic) });
+    }
+  }
+
+  /** Per-sink status plus Kafka; ready only when every part is. */
+  readiness(): Readiness {
+    const sinks: Record<string, PipelineStatus> = {};
+    for (const c of this.consumers) {
+      const s = c.status();
+      sinks[s.sink] = s;
+    }
+    const started = this.consumers.length === this.topology.pipelines.length;
+    const ready = started && this.stopping === undefined && this.producerConnected && Object.values(sinks).every((s) => s.ready);
+    return { ready, kafka: { producer: this.producerConnected ? 'connected' : 'disconnected' }, sinks };
+  }
+
+  /**
+   * Graceful stop within `service.shutdownTimeoutMs`. Safe to call more than once (returns the same
+   * promise). Anything not finished in time is left uncommitted and consumed again on the next start.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopNow();
+    return this.stopping;
+  }
+
+  private async stopNow(): Promise<void> {
+    const deadline = Date.now() + this.config.service.shutdownTimeoutMs;
+    this.logger.info('stopping', { timeoutMs: this.config.service.shutdownTimeoutMs });
+    const settle = async (what: string, work: Promise<unknown>): Promise<void> => {
+      const left = Math.max(0, deadline - Date.now());
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left)));
+      try {
+        const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
+        if (outcome === 'timeout') this.logger.warn(`${what} did not finish before the shutdown deadline`);
+      } catch (err) {
+        this.logger.warn(`${what} failed while stopping`, { error: err });
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+    await settle('consumers', Promise.all(this.consumers.map((c) => c.stop(deadline))));
+    await settle('sinks', Promise.all(this.sinks.map((s) => s.shutdown())));
+    await settle('dead-letter producer', this.producer.disconnect());
+    await settle('telemetry server', this.server.close());
+    this.logger.info('stopped');
+  }
+}

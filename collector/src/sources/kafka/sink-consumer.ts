@@ -1,0 +1,282 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { TopicPlan, PipelinePlan } from '../../topology/build-topology';
+import { decodeMessage } from '../../decoding/decode-message';
+import type { DeadLetter, DeadLetterProducer } from '../../dlq/dead-letter-producer';
+import { ERROR_CODES } from '../../errors/codes';
+import { HindsightError, PermanentError } from '../../errors/hindsight-error';
+import type { SinkGuard } from '../../resilience/sink-guard';
+import type { Origin, SinkRecord } from '../../sinks/records';
+import type { Sink } from '../../sinks/sink';
+import type { CollectorMetrics } from '../../telemetry/collector-metrics';
+import type { Logger } from '../../telemetry/logger';
+import { WatermarkTracker } from './watermark-tracker';
+
+/** A message whose records wait in the batch; its bytes are kept in case the sink refuses it. */
+interface Buffered {
+  origin: Origin;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+/** Consumer settings shared by every pipeline (from `kafka.*`). */
+export interface ConsumerSettings {
+  sessionTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  fromBeginning: boolean;
+}
+
+/** What /readyz reports for one sink's pipeline. */
+export interface PipelineStatus {
+  sink: string;
+  ready: boolean;
+  kafka: 'joined' | 'not joined';
+  circuit: 'open' | 'closed';
+  detail: string;
+}
+
+/**
+ * One sink's Kafka consumer: its own group, manual commits up to the contiguous watermark, batches by
+ * size and time, dead-letters what cannot be decoded or stored. While the sink fails it keeps the batch
+ * and retries; since `eachBatch` waits for a full batch to be flushed, fetching stops too, so memory stays
+ * bounded and nothing past the unwritten batch is committed.
+ */
+export class SinkConsumer {
+  private readonly consumer: Consumer;
+  private readonly tracker = new WatermarkTracker();
+  private readonly sources: Map<string, TopicPlan>;
+  private records: SinkRecord[] = [];
+  private messages: Buffered[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private joined = false;
+  private failing: string | undefined;
+  private heartbeat: (() => Promise<void>) | undefined;
+  private readonly abort = new AbortController();
+
+  constructor(
+    private readonly plan: PipelinePlan,
+    kafka: Kafka,
+    private readonly sink: Sink,
+    private readonly guard: SinkGuard,
+    private readonly dlq: DeadLetterProducer,
+    private readonly metrics: CollectorMetrics,
+    private readonly logger: Logger,
+    private readonly settings: ConsumerSettings,
+  ) {
+    this.sources = new Map(plan.topics.map((t) => [t.topic, t]));
+    this.consumer = kafka.consumer({
+      groupId: plan.groupId,
+      sessionTimeout: settings.sessionTimeoutMs,
+      heartbeatInterval: settings.heartbeatIntervalMs,
+      // One batch may be bigger than maxRecords; bound what one fetch brings in.
+      maxBytesPerPartition: 1024 * 1024,
+    });
+  }
+
+  /** Joins the group and starts consuming (resolves once the consumer runs, not when it joined). */
+  async start(): Promise<void> {
+    const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, (e) => {
+      this.joined = true;
+      // A rebalance may have taken partitions away: never commit for them again.
+      const dropped = this.tracker.retainOnly(e.payload.memberAssignment);
+      if (dropped.length > 0) this.logger.info('partitions revoked', { dropped });
+      this.logger.info('joined consumer group', { groupId: this.plan.groupId, assignment: e.payload.memberAssignment });
+    });
+    this.consumer.on(CRASH, (e) => {
+      this.joined = false;
+      this.logger.error('consumer crashed', { error: e.payload.error, restart: e.payload.restart });
+    });
+    this.consumer.on(DISCONNECT, () => (this.joined = false));
+    this.consumer.on(STOP, () => (this.joined = false));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  status(): PipelineStatus {
+    const health = this.sink.health();
+    const open = this.guard.open;
+    const ready = this.joined && health.ready && !open && this.failing === undefined && !this.stopping;
+    const detail = this.failing ?? health.detail;
+    return { sink: this.plan.sinkName, ready, kafka: this.joined ? 'joined' : 'not joined', circuit: open ? 'open' : 'closed', detail };
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    this.heartbeat = heartbeat;
+    const source = this.sources.get(batch.topic);
+    if (source === undefined) return;
+    const { topic, partition } = batch;
+    const letters: DeadLetter[] = [];
+    for (const message of batch.messages) {
+      if (this.stopping || !isRunning() || isStale()) break;
+      const origin: Origin = { topic, partition, offset: message.offset };
+      this.tracker.receive(topic, partition, message.offset);
+      this.metrics.consumed.inc({ topic });
+      const decoded = decodeMessage(message.value, source, origin);
+      if (!decoded.ok) {
+        this.metrics.componentErrors.inc({ component: source.source, error_type: decoded.error.code, stage: 'decode' });
+        letters.push({ ...origin, key: message.key, value: message.value, error: decoded.error });
+      } else if (decoded.records.length === 0) {
+        this.tracker.complete(topic, partition, message.offset);
+      } else {
+        for (const r of decoded.records) this.records.push(r);
+        this.messages.push({ origin, key: message.key, value: message.value });
+        this.armTimer();
+      }
+      resolveOffset(message.offset);
+      if (this.records.length >= this.plan.batch.maxRecords) {
+        await this.sendLetters(letters.splice(0));
+        await this.flush();
+      }
+    }
+    await this.sendLetters(letters);
+    const last = batch.lastOffset();
+    const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
+    this.metrics.lag.set({ topic, partition: String(partition) }, Number(lag < 0n ? 0n : lag));
+    await this.commit();
+    await this.safeHeartbeat();
+  }
+
+  private armTimer(): void {
+    if (this.timer !== undefined) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush().catch((err) => this.logger.error('timed flush failed', { error: err }));
+    }, this.plan.batch.maxWaitMs);
+  }
+
+  /** Writes the waiting batch (serialized: one write at a time per sink), then commits. */
+  flush(): Promise<void> {
+    const run = this.chain.then(() => this.flushNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushNow(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.records.length === 0) return this.commit();
+    const records = this.records;
+    const messages = this.messages;
+    this.records = [];
+    this.messages = [];
+    const end = this.metrics.batchDuration.startTimer({ sink: this.plan.sinkName });
+    const rejected = await this.writeUntilStored(records);
+    if (rejected === undefined) return; // stopping with the batch unwritten: not committed, consumed again later
+    end();
+    this.metrics.batchSize.observe({ sink: this.plan.sinkName }, records.length);
+    this.metrics.written.inc({ sink: this.plan.sinkName }, records.length - rejected.length);
+    if (rejected.length > 0) {
+      const byOffset = new Map(messages.map((m) => [`${m.origin.topic}/${m.origin.partition}/${m.origin.offset}`, m]));
+      const letters = new Map<string, DeadLetter>();
+      for (const { record, error } of rejected) {
+        const id = `${record.origin.topic}/${record.origin.partition}/${record.origin.offset}`;
+        const m = byOffset.get(id);
+        if (m === undefined || letters.has(id)) continue;
+        const err = error instanceof HindsightError && !error.retriable ? error : new PermanentError(ERROR_CODES.sinkRejected, error.message, error);
+        this.metrics.componentErrors.inc({ component: this.plan.sinkName, error_type: err.code, stage: 'write' });
+        letters.set(id, { ...m.origin, key: m.key, value: m.value, error: err });
+      }
+      await this.sendLetters([...letters.values()]);
+      if (this.stopping && this.failing !== undefined) return;
+    }
+    for (const m of messages) this.tracker.complete(m.origin.topic, m.origin.partition, m.origin.offset);
+    await this.commit();
+  }
+
+  /** Retries (rounds of guarded retries) until the sink stores the batch; undefined when stopping first. */
+  private async writeUntilStored(records: SinkRecord[]): Promise<Array<{ record: SinkRecord; error: HindsightError }> | undefined> {
+    for (;;) {
+      try {
+        const result = await this.guard.write(records, this.abort.signal);
+        if (this.failing !== undefined) this.logger.info('sink recovered', { sink: this.plan.sinkName });
+        this.failing = undefined;
+        return result.status === 'partial' ? result.rejected : [];
+      } catch (err) {
+        const code = err instanceof HindsightError ? err.code : ERROR_CODES.sinkUnavailable;
+        this.failing = `write failing: ${code}: ${(err as Error).message}`;
+        this.metrics.componentErrors.inc({ component: this.plan.sinkName, error_type: code, stage: 'write' });
+        if (this.stopping) return undefined;
+        this.logger.warn('sink write failed; batch kept, retrying', { sink: this.plan.sinkName, error: err, records: records.length });
+        await this.pauseWhileFailing(this.plan.retry.maxDelayMs);
+        if (this.stopping) return undefined;
+      }
+    }
+  }
+
+  /** Waits between retry rounds, heartbeating so a long outage does not cost the group membership. */
+  private async pauseWhileFailing(ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    while (!this.stopping && Date.now() < until) {
+      await sleep(Math.min(this.settings.heartbeatIntervalMs, until - Date.now()));
+      await this.safeHeartbeat();
+    }
+  }
+
+  private async safeHeartbeat(): Promise<void> {
+    try {
+      await this.heartbeat?.();
+    } catch (err) {
+      // A rebalance in progress shows up here; kafkajs rejoins after eachBatch returns.
+      this.logger.debug('heartbeat failed', { error: err });
+    }
+  }
+
+  /** Sends dead letters, retrying until Kafka takes them; only then do their offsets count as done. */
+  private async sendLetters(letters: DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.dlq.send(letters);
+        for (const l of letters) this.tracker.complete(l.topic, l.partition, l.offset);
+        return;
+      } catch (err) {
+        this.metrics.componentErrors.inc({ component: this.plan.sinkName, error_type: ERROR_CODES.dlqProduceFailed, stage: 'dlq' });
+        this.logger.warn('dead-letter produce failed; retrying', { error: err, attempt });
+        if (this.stopping) return; // left pending: not committed, consumed again after restart
+        await this.pauseWhileFailing(Math.min(this.plan.retry.maxDelayMs, this.plan.retry.initialDelayMs * 2 ** Math.min(attempt, 16)));
+      }
+    }
+  }
+
+  /** Commits every partition whose contiguous watermark moved. */
+  private async commit(): Promise<void> {
+    const points = this.tracker.commitPoints();
+    if (points.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(points);
+      this.tracker.markCommitted(points);
+      this.metrics.commits.inc({ sink: this.plan.sinkName });
+    } catch (err) {
+      // Not fatal: the watermark stays and the next commit carries it; a restart re-writes (idempotent).
+      this.metrics.componentErrors.inc({ component: this.plan.sinkName, error_type: ERROR_CODES.kafkaCommitFailed, stage: 'commit' });
+      this.logger.warn('offset commit failed', { error: err, points });
+    }
+  }
+
+  /**
+   * Graceful stop: no new messages are taken, the in-flight and waiting batch are written (unless the
+   * sink is failing or `deadline` passes), the watermark is committed, then the member leaves the group.
+   */
+  async stop(deadline: number): Promise<void> {
+    this.stopping = true;
+    if (this.failing !== undefined) this.abort.abort();
+    const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now() - 1000));
+    try {
+      await this.flush();
+    } catch (err) {
+      this.logger.warn('final flush failed; the batch will be consumed again', { error: err });
+    } finally {
+      clearTimeout(timer);
+    }
+    await this.consumer.disconnect();
+  }
+}
