@@ -28,7 +28,7 @@ describe('postgres migrations and privileges', () => {
     const { rows } = await db.admin.query<{ checksum: string }>('SELECT checksum FROM hindsight.schema_migrations WHERE version = 1');
     await db.admin.query("UPDATE hindsight.schema_migrations SET checksum = 'edited' WHERE version = 1");
     try {
-      await assert.rejects(runMigrations({ connectionString: db.adminUrl }), /001_audit_event was changed after it was applied/);
+      await assert.rejects(runMigrations({ connectionString: db.adminUrl }), /001_audit_event\.sql was changed after it was applied/);
     } finally {
       await db.admin.query('UPDATE hindsight.schema_migrations SET checksum = $1 WHERE version = 1', [rows[0]?.checksum]);
     }
