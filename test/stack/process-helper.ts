@@ -176,11 +176,21 @@ export async function stopProcesses(pids: number[], signal: NodeJS.Signals, time
 /** Resolves after ms milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls check until it returns true; throws a timeout error naming what was awaited. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+/**
+ * Polls check until it returns true; throws a timeout error naming what was awaited, or at
+ * once when abort returns a reason (e.g. the server process died).
+ */
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  abort: () => string | undefined = () => undefined,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check().catch(() => false)) return;
+    const reason = abort();
+    if (reason !== undefined) throw new Error(reason);
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(200);
   }

@@ -37,8 +37,9 @@ const portTaken = (host: string, port: number): Promise<boolean> =>
   });
 
 class ComponentFailure extends Error {
-  constructor(c: Component, message: string) {
-    super(`${c.name}: ${message}\n  log: ${c.logFile}\n  last lines:\n${tailFile(c.logFile).replace(/^/gm, '    | ')}`);
+  constructor(c: Component, message: string, withLog = true) {
+    const log = withLog ? `\n  log: ${c.logFile}\n  last lines:\n${tailFile(c.logFile).replace(/^/gm, '    | ')}` : '';
+    super(`${c.name}: ${message}${log}`);
   }
 }
 
@@ -54,30 +55,26 @@ async function startComponent(c: Component): Promise<number> {
     progress(`${c.name}: already running (pid ${running})`);
     return running;
   }
-  try {
-    await c.prepare();
-  } catch (e) {
-    throw new ComponentFailure(c, `setup failed: ${(e as Error).message}`);
-  }
   if (await portTaken(c.address.host, c.address.port)) {
     throw new ComponentFailure(
       c,
       `port ${c.address.host}:${c.address.port} is already taken by another process; ` +
         'set HINDSIGHT_STACK_PORT_OFFSET to move this stack, or stop the other process',
+      false,
     );
+  }
+  try {
+    await c.prepare();
+  } catch (e) {
+    throw new ComponentFailure(c, `setup failed: ${(e as Error).message}`);
   }
   const spec = c.launch();
   const pid = startDaemon({ ...spec, logFile: c.logFile, pidFile: c.pidFile });
   progress(`${c.name}: started pid ${pid}, waiting for readiness on ${c.address.host}:${c.address.port}`);
-  await waitUntil(
-    `${c.name} readiness`,
-    async () => {
-      if (!isAlive(pid)) throw new ComponentFailure(c, `exited during startup`);
-      return c.isReady();
-    },
-    c.readyTimeoutMs,
+  await waitUntil(`${c.name} readiness`, () => c.isReady(), c.readyTimeoutMs, () =>
+    isAlive(pid) ? undefined : `exited during startup`,
   ).catch((e: Error) => {
-    throw e instanceof ComponentFailure ? e : new ComponentFailure(c, e.message);
+    throw new ComponentFailure(c, e.message);
   });
   await c.afterReady?.();
   progress(`${c.name}: ready in ${secs(started)}`);

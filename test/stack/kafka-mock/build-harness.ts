@@ -49,7 +49,7 @@ async function buildLibrdkafka(cacheDir: string, pkg: string): Promise<string> {
   const tmpSrc = join(tmp, 'package', 'deps', 'librdkafka');
   progress('kafka: configuring librdkafka');
   await must('librdkafka ./configure', './configure', CONFIGURE_FLAGS, tmpSrc);
-  progress('kafka: compiling librdkafka (make -j2 libs, about 35 s on 2 cores)');
+  progress('kafka: compiling librdkafka (make -j2 libs: 35 s on 2 idle cores, longer when they are busy)');
   await must('librdkafka make', 'make', ['-j2', 'libs'], tmpSrc);
   if (!existsSync(join(tmpSrc, 'src', 'librdkafka.a'))) {
     throw new Error(`librdkafka build left no src/librdkafka.a in ${tmpSrc}`);
