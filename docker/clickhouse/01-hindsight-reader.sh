@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs once, when the clickhouse container initialises an empty data volume (after it created
 # CLICKHOUSE_USER and CLICKHOUSE_DB). Adds the read-only user Grafana's datasource uses.
-# `hindsight-collector migrate` creates the tables in CLICKHOUSE_DB as CLICKHOUSE_USER.
+# The collector's ClickHouse sink creates its tables in CLICKHOUSE_DB as CLICKHOUSE_USER when it starts.
 set -euo pipefail
 
 # readonly = 1 with max_execution_time changeable is what the Grafana ClickHouse plugin documents
