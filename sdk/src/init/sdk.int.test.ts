@@ -116,7 +116,7 @@ test('spans, logs, audit and journal read back from Kafka carry the context and 
 
 test('context follows HTTP middleware with http auto-instrumentation, and jobs', async () => {
   // Loaded after init(), as an app does, so the http instrumentation's require hook sees it.
-  const http = await import('node:http');
+  const http = require('node:http') as typeof import('node:http');
   const mw = httpMiddleware();
   const server = http.createServer((req, res) => mw(req, res, () => {
     hs.logger.info('handled request');
