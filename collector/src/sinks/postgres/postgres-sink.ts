@@ -51,6 +51,13 @@ export class PostgresSink implements Sink {
     this.pool.on('error', (err) => {
       this.lastError = classifyPgError(err);
     });
+    // A checked-out connection that dies can also emit 'error' after its query already failed;
+    // without a listener that event would crash the process.
+    this.pool.on('connect', (client) => {
+      client.on('error', (err) => {
+        this.lastError = classifyPgError(err);
+      });
+    });
     try {
       await this.withClient(async (client) => {
         const { rows } = await client.query<{ version: number }>(query('schema-version'));
