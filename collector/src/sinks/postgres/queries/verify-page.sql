@@ -7,6 +7,7 @@ SELECT
   action, resource_type, resource_id, outcome, reason, details::text AS details,
   client_ip, client_user_agent, seq::text AS seq, prev_hash, hash
 FROM hindsight.audit_event
-WHERE tenant = $1 AND seq > $2::bigint
-ORDER BY seq
+WHERE tenant = $1 AND audit_event.seq > $2::bigint
+-- qualified: a bare "seq" here would sort by the text output column (1, 10, 11, 2, ...)
+ORDER BY audit_event.seq
 LIMIT $3
