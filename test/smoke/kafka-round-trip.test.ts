@@ -22,7 +22,8 @@ describe('mock Kafka round trip', () => {
     }
 
     const received: string[] = [];
-    const consumer = kafka.consumer({ groupId: uniqueName('smoke-group') });
+    // A short fetch wait: kafkajs's disconnect waits for the in-flight fetch (5 s by default).
+    const consumer = kafka.consumer({ groupId: uniqueName('smoke-group'), maxWaitTimeInMs: 200 });
     await consumer.connect();
     try {
       await consumer.subscribe({ topic, fromBeginning: true });

@@ -13,7 +13,9 @@ const CONFIGURE_FLAGS = [
   '--disable-gssapi',
 ];
 
-const HARNESS_SOURCE = join(__dirname, 'mock-cluster.c');
+/** The harness sources; the cache key covers all of them. */
+const HARNESS_FILES = ['mock-cluster.c', 'mock-commands.c', 'mock-commands.h'].map((f) => join(__dirname, f));
+const HARNESS_C = HARNESS_FILES.filter((f) => f.endsWith('.c'));
 
 const shortHash = (...parts: string[]): string =>
   createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 12);
@@ -76,8 +78,8 @@ function linkLibraries(srcDir: string): string[] {
  * clone on the same machine reuses it and a changed harness rebuilds.
  */
 export async function ensureHarness(cacheDir: string, pkg: string): Promise<string> {
-  const source = readFileSync(HARNESS_SOURCE, 'utf8');
-  const key = shortHash(pkg, ...CONFIGURE_FLAGS, source);
+  const sources = HARNESS_FILES.map((f) => readFileSync(f, 'utf8'));
+  const key = shortHash(pkg, ...CONFIGURE_FLAGS, ...sources);
   const binDir = join(cacheDir, `mock-cluster-${key}`);
   const bin = join(binDir, 'mock-cluster');
   if (existsSync(bin)) return bin;
@@ -88,9 +90,9 @@ export async function ensureHarness(cacheDir: string, pkg: string): Promise<stri
   mkdirSync(binDir, { recursive: true });
   const tmpBin = `${bin}.tmp-${process.pid}`;
   await must(
-    'compiling mock-cluster.c',
+    'compiling the mock-cluster harness',
     'cc',
-    ['-O2', '-Wall', '-o', tmpBin, HARNESS_SOURCE, `-I${join(srcDir, 'src')}`, join(srcDir, 'src', 'librdkafka.a'), ...linkLibraries(srcDir)],
+    ['-O2', '-Wall', '-o', tmpBin, ...HARNESS_C, `-I${__dirname}`, `-I${join(srcDir, 'src')}`, join(srcDir, 'src', 'librdkafka.a'), ...linkLibraries(srcDir)],
     binDir,
   );
   renameSync(tmpBin, bin);
