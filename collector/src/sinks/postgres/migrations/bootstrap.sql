@@ -15,7 +15,9 @@ BEGIN
       -- away from any credential an application holds.
       ('hindsight_owner', 'NOLOGIN'),
       ('hindsight_writer', 'LOGIN'),
-      ('hindsight_reader', 'LOGIN')
+      ('hindsight_reader', 'LOGIN'),
+      -- The operator API's admin writes (run metadata, pin/unpin): nothing else (migration 005).
+      ('hindsight_operator', 'LOGIN')
     ) AS r(name, login)
   LOOP
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = spec.name) THEN
@@ -34,7 +36,7 @@ DECLARE
   spec record;
   pw text;
 BEGIN
-  FOR spec IN SELECT * FROM (VALUES ('hindsight_writer'), ('hindsight_reader')) AS r(name) LOOP
+  FOR spec IN SELECT * FROM (VALUES ('hindsight_writer'), ('hindsight_reader'), ('hindsight_operator')) AS r(name) LOOP
     pw := current_setting('hindsight.password_' || spec.name, true);
     IF pw IS NOT NULL AND pw <> '' THEN
       EXECUTE format('ALTER ROLE %I PASSWORD %L', spec.name, pw);
@@ -56,13 +58,13 @@ $$;
 DO $$
 BEGIN
   EXECUTE format('GRANT CONNECT, CREATE, TEMPORARY ON DATABASE %I TO hindsight_owner', current_database());
-  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO hindsight_writer, hindsight_reader', current_database());
+  EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO hindsight_writer, hindsight_reader, hindsight_operator', current_database());
 END
 $$;
 
 CREATE SCHEMA IF NOT EXISTS hindsight AUTHORIZATION hindsight_owner;
 REVOKE ALL ON SCHEMA hindsight FROM PUBLIC;
-GRANT USAGE ON SCHEMA hindsight TO hindsight_writer, hindsight_reader;
+GRANT USAGE ON SCHEMA hindsight TO hindsight_writer, hindsight_reader, hindsight_operator;
 
 SET LOCAL ROLE hindsight_owner;
 
