@@ -30,6 +30,7 @@ export function migrateCommand(resolve: UrlResolver = fromEnv): Command {
         passwords: {
           writer: process.env['HINDSIGHT_PG_WRITER_PASSWORD'],
           reader: process.env['HINDSIGHT_PG_READER_PASSWORD'],
+          operator: process.env['HINDSIGHT_PG_OPERATOR_PASSWORD'],
         },
         log: (line) => console.log(line),
       });

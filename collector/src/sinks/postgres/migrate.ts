@@ -15,7 +15,7 @@ export interface MigrateOptions {
   /** Alternatively, a pool to borrow one connection from (left open). */
   pool?: Pool;
   /** Optional passwords set on the login roles (the local stack uses trust auth and needs none). */
-  passwords?: { writer?: string; reader?: string };
+  passwords?: { writer?: string; reader?: string; operator?: string };
   /** Progress lines, e.g. `console.log`. */
   log?: (line: string) => void;
 }
@@ -75,8 +75,9 @@ export async function runMigrations(options: MigrateOptions): Promise<MigrateRes
       await db.query('SELECT pg_advisory_xact_lock($1, $2)', [...MIGRATE_LOCK]);
       // Passwords reach the bootstrap's DO block as transaction-local settings, never as SQL text.
       await db.query(
-        "SELECT set_config('hindsight.password_hindsight_writer', $1, true), set_config('hindsight.password_hindsight_reader', $2, true)",
-        [options.passwords?.writer ?? '', options.passwords?.reader ?? ''],
+        "SELECT set_config('hindsight.password_hindsight_writer', $1, true), set_config('hindsight.password_hindsight_reader', $2, true), " +
+          "set_config('hindsight.password_hindsight_operator', $3, true)",
+        [options.passwords?.writer ?? '', options.passwords?.reader ?? '', options.passwords?.operator ?? ''],
       );
       await db.query(bootstrapSql());
     });
