@@ -133,6 +133,20 @@ export const CollectorConfigSchema = Type.Object(
       },
       closed,
     ),
+    /** The retention job (journal partitions in Postgres, daily partitions in ClickHouse), run inside `run`. */
+    retention: Type.Object(
+      {
+        /** Run the job on a timer inside `hindsight-collector run`. */
+        enabled: Type.Boolean({ default: true }),
+        /** Days of journal partitions kept in Postgres (ClickHouse uses its sink's `retentionDays`). */
+        days: Type.Integer({ minimum: 1, maximum: 36_500, default: 30 }),
+        /** Minutes between two runs of the job. */
+        intervalMinutes: Type.Integer({ minimum: 1, maximum: 10_080, default: 60 }),
+        /** Seconds after start before the first run, so a restart loop never hammers the stores. */
+        initialDelaySeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+      },
+      { ...closed, default: {} },
+    ),
     /** Named Kafka sources. */
     sources: Type.Record(Type.String(), SourceSchema, { minProperties: 1, propertyNames: { pattern: NAME_PATTERN } }),
     /** Named sinks. */
@@ -150,3 +164,4 @@ export type SourceConfig = Static<typeof SourceSchema>;
 export type BatchConfig = Static<typeof BatchSchema>;
 export type RetryConfig = Static<typeof RetrySchema>;
 export type CircuitBreakerConfig = Static<typeof CircuitBreakerSchema>;
+export type RetentionConfig = CollectorConfig['retention'];
