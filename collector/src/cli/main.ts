@@ -7,6 +7,7 @@ import { defaultSinkRegistry } from '../sinks/sink-registry';
 import { buildTopology } from '../topology/build-topology';
 import { createLogger } from '../telemetry/logger';
 import { postgresCommands } from './postgres-commands';
+import { pinCommands, retentionCommand, retentionTargets, RetentionScheduler } from '../retention';
 
 const DEFAULT_CONFIG = process.env.HINDSIGHT_CONFIG_FILE ?? '/etc/hindsight/collector.yaml';
 
@@ -23,6 +24,7 @@ async function run(options: { config: string; check?: boolean }): Promise<void> 
   }
   const logger = createLogger(config.service.logLevel, { service: config.service.name });
   const service = new CollectorService(config, { registry, logger });
+  const retention = new RetentionScheduler(config.retention, retentionTargets(config), logger.child({ component: 'retention' }));
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
@@ -36,7 +38,7 @@ async function run(options: { config: string; check?: boolean }): Promise<void> 
       logger.error('shutdown deadline passed; exiting');
       process.exit(1);
     }, config.service.shutdownTimeoutMs + 5000).unref();
-    service.stop().then(
+    Promise.all([retention.stop(), service.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         logger.error('stop failed', { error: err });
@@ -48,6 +50,7 @@ async function run(options: { config: string; check?: boolean }): Promise<void> 
   process.on('SIGINT', onSignal);
   try {
     await service.start();
+    retention.start();
   } catch (err) {
     if (signals > 0) return; // a stop is under way; its outcome decides the exit code
     await service.stop().catch(() => undefined);
@@ -67,6 +70,7 @@ export function buildCli(): Command {
     .option('--check', 'validate the config and print the pipelines, then exit')
     .action(run);
   for (const cmd of postgresCommands()) program.addCommand(cmd);
+  for (const cmd of [retentionCommand(), ...pinCommands()]) program.addCommand(cmd);
   return program;
 }
 
