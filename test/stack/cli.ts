@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadStackConfig } from './config';
 import { sendKafkaControl } from './kafka-control';
 import { down, status, up } from './stack';
+import { RESTARTABLE, startComponent, stopComponent } from './component-control';
 
 /** Runs a command body, turning a thrown error into a message and exit code 1. */
 const action =
@@ -39,6 +40,18 @@ program
   .command('status')
   .description('show each component with pid and address; exits 1 when any is down')
   .action(action(async () => ((await status()) ? 0 : 1)));
+
+program
+  .command('stop')
+  .description(`stop one component, leaving the others running (${RESTARTABLE.join(', ')})`)
+  .argument('<component>', RESTARTABLE.join(' | '))
+  .action(action(async (name: string) => stopComponent(name)));
+
+program
+  .command('start')
+  .description('start one stopped component again and wait until it is ready')
+  .argument('<component>', RESTARTABLE.join(' | '))
+  .action(action(async (name: string) => void (await startComponent(name))));
 
 program
   .command('kafka')

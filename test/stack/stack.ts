@@ -44,7 +44,7 @@ class ComponentFailure extends Error {
 }
 
 /** Starts one component unless it already runs; returns its pid. */
-async function startComponent(c: Component): Promise<number> {
+export async function startComponent(c: Component): Promise<number> {
   const started = Date.now();
   const running = livePid(c.pidFile, c.marker);
   if (running !== undefined) {
