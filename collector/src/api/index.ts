@@ -11,3 +11,10 @@ export { loadAuditPage, type AuditFilter, type AuditPageQuery } from './queries/
 export type { JournalEventView, AuditEventView, Page, PgQueryable } from './queries/rows';
 export { ALL_TENANTS, narrowScope, scopeAllows, type TenantScope } from './queries/tenant-scope';
 export { encodeCursor, decodeCursor, InvalidCursorError, type KeysetPosition, type CursorKind } from './cursor/keyset-cursor';
+export { loadRunsPage, loadRun, updateRun, pinRunFor, unpinRunFor, type RunView, type RunFilter, type RunPatch } from './queries/runs';
+export { ApiConfigSchema, ApiTokenSchema, ApiStreamSchema, type ApiConfig, type ApiTokenConfig } from './config/api-config';
+export { parseApiConfig } from './config/parse-api-config';
+export { TokenVerifier, type Principal } from './auth/bearer-auth';
+export { buildApiServer, type ApiServerDeps } from './server/build-server';
+export { startApi, type RunningApi } from './server/start-api';
+export { ApiError, API_ERROR_CODES } from './server/api-errors';

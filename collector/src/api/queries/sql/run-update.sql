@@ -1,0 +1,11 @@
+-- Edits a run's metadata (absent values keep theirs) when it belongs to one of the caller's tenants.
+-- Runs as hindsight_operator, which may update only these columns. Returns the run id, or no row.
+-- $1 run_id  $2 tenants text[] ('*' = all)  $3 tags text[]  $4 test_plan  $5 description
+-- $6 test_plan given (so null clears it)  $7 description given
+UPDATE hindsight.journal_run
+   SET tags = COALESCE($3::text[], tags),
+       test_plan = CASE WHEN $6::boolean THEN $4::text ELSE test_plan END,
+       description = CASE WHEN $7::boolean THEN $5::text ELSE description END,
+       updated_at = now()
+ WHERE run_id = $1::text AND (tenant = ANY($2::text[]) OR '*' = ANY($2::text[]))
+RETURNING run_id
