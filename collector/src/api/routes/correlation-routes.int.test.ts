@@ -14,7 +14,7 @@ describe('correlation drilldown, audit list and verify (local stack)', () => {
   before(async () => {
     env = await createApiTestEnv('api_corr');
     const a1 = auditRecord(env.tenantA, 1, { correlation_id: corr, ts: ts(10), causation_id: 'http-req-1', actor: { id: 'alice', type: 'user' } });
-    auditId = (a1.event as { event_id: string }).event_id;
+    auditId = a1.kind === 'audit' ? a1.event.event_id : '';
     await env.write([
       a1,
       journalRecord('run-1', 2, { tenant: env.tenantA, correlation_id: corr, ts: ts(30), causation_id: auditId, severity: 'WARN' }),
