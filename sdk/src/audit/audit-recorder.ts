@@ -1,6 +1,8 @@
 /**
- * `audit.record()`. On the call it only captures the context and stamps the id and timestamp; the
- * event is built, redacted, validated and sent by the background flush. The promise resolves when
+ * `audit.record()`. On the call it only captures the context and the time (as integer microseconds);
+ * the id is drawn and the timestamp formatted with the build, and the event redacted, validated and
+ * sent by the background flush. Lanes are FIFO, so ids (UUIDv7) still sort in call order; drawing and
+ * formatting them on the call cost more than a bare pino log line (see docs/benchmarks.md). The promise resolves when
  * Kafka has acknowledged the event (acks=-1, idempotent producer).
  *
  * When Kafka is unreachable the SDK keeps retrying the event, in order, until `auditAckTimeoutMs`
@@ -11,7 +13,7 @@
  * also goes to the error handler.
  */
 import { trace } from '@opentelemetry/api';
-import { CURRENT_SCHEMA_VERSION, SCHEMA_NAMES, formatViolations, newEventId, nowTimestamp, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
+import { CURRENT_SCHEMA_VERSION, SCHEMA_NAMES, formatTimestampMicros, formatViolations, newEventId, nowMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
@@ -25,8 +27,9 @@ interface PendingAudit {
   ctx: ContextFields | undefined;
   traceId: string | undefined;
   spanId: string | undefined;
-  eventId: string;
-  ts: string;
+  /** Drawn at build time (or when the event fails before it), then never changed. */
+  eventId?: string;
+  micros: bigint;
   deadline: number;
   settled: boolean;
   resolve(event: AuditEvent): void;
@@ -67,13 +70,14 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
 
   const build = (p: PendingAudit): AuditEvent | undefined => {
     const { input, ctx } = p;
+    const eventId = (p.eventId ??= newEventId());
     const candidate: Record<string, unknown> = {
-      event_id: p.eventId,
+      event_id: eventId,
       schema: { name: SCHEMA_NAMES.audit, version: CURRENT_SCHEMA_VERSION.audit },
-      ts: p.ts,
+      ts: formatTimestampMicros(p.micros),
       tenant: ctx?.tenant ?? config.tenant,
       service: config.serviceName,
-      correlation_id: ctx?.correlationId ?? p.eventId,
+      correlation_id: ctx?.correlationId ?? eventId,
       causation_id: ctx?.causationId ?? null,
       trace_id: p.traceId ?? null,
       span_id: p.spanId ?? null,
@@ -118,7 +122,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
     for (const p of pending) {
       if (p.deadline <= now || pipeline.isStopped) {
         const why = pipeline.isStopped ? 'the SDK shut down before Kafka acknowledged it' : `Kafka did not acknowledge it within ${config.ackTimeoutMs} ms`;
-        settle(p, new AuditError(pipeline.isStopped ? 'AUDIT_SHUTDOWN' : 'AUDIT_TIMEOUT', `audit event ${p.eventId} not confirmed: ${why}`));
+        settle(p, new AuditError(pipeline.isStopped ? 'AUDIT_SHUTDOWN' : 'AUDIT_TIMEOUT', `audit event ${(p.eventId ??= newEventId())} not confirmed: ${why}`));
       }
     }
     lane.queue.removeWhere((p) => p.settled);
@@ -147,8 +151,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
           ctx: currentContext(),
           traceId: valid ? sc.traceId : undefined,
           spanId: valid ? sc.spanId : undefined,
-          eventId: newEventId(),
-          ts: nowTimestamp(),
+          micros: nowMicros(),
           deadline: Date.now() + config.ackTimeoutMs,
           settled: false,
           resolve,

@@ -1,8 +1,10 @@
 /**
  * The app's logger: a real pino logger (pino's API unchanged). A `mixin` adds trace_id, span_id,
- * correlation_id, tenant and the rest of the context to every record; pino's `redact` censors
- * sensitive keys as it serializes. The destination only queues pino's output line with its level;
- * parsing, value-pattern redaction, the log id and OTLP encoding happen in the background flush.
+ * correlation_id, tenant and the rest of the context to every record. The destination only queues
+ * pino's output line with its level; parsing, redaction (sensitive keys, configured paths and value
+ * patterns), the log id and OTLP encoding happen in the background flush, before anything leaves the
+ * process. pino's own `redact` is not used: it re-parsed ~50 paths and cloned the record on every call
+ * (about 15 µs of a 16 µs `logger.info`), while the background pass censors the same keys and paths.
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { v7 as uuidv7 } from 'uuid';
@@ -89,7 +91,6 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
       level: config.level,
       base: { service: config.serviceName },
       mixin: mixin(config.tenant),
-      redact: config.redactor.pinoOptions,
     },
     destination,
   );
