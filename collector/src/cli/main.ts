@@ -7,6 +7,7 @@ import { defaultSinkRegistry } from '../sinks/sink-registry';
 import { buildTopology } from '../topology/build-topology';
 import { createLogger } from '../telemetry/logger';
 import { postgresCommands } from './postgres-commands';
+import { apiCommand } from '../api/cli/api-command';
 import { pinCommands, retentionCommand, retentionTargets, RetentionScheduler } from '../retention';
 
 const DEFAULT_CONFIG = process.env.HINDSIGHT_CONFIG_FILE ?? '/etc/hindsight/collector.yaml';
@@ -70,6 +71,7 @@ export function buildCli(): Command {
     .option('--check', 'validate the config and print the pipelines, then exit')
     .action(run);
   for (const cmd of postgresCommands()) program.addCommand(cmd);
+  program.addCommand(apiCommand(DEFAULT_CONFIG));
   for (const cmd of [retentionCommand(), ...pinCommands()]) program.addCommand(cmd);
   return program;
 }

@@ -4,6 +4,7 @@
  * next to the field they belong to; docs/configuration.md and config/hindsight.example.yaml mirror it.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { ApiConfigSchema } from '../api/config/api-config';
 
 /** A string limited to `values`; one `enum` keyword gives one clear error instead of a union's many. */
 function StringEnum<const T extends readonly string[]>(values: T, options: { default?: T[number] } = {}) {
@@ -153,6 +154,8 @@ export const CollectorConfigSchema = Type.Object(
     sinks: Type.Record(Type.String(), SinkSchema, { minProperties: 1, propertyNames: { pattern: NAME_PATTERN } }),
     /** Named pipelines: sources → sink. */
     pipelines: Type.Record(Type.String(), PipelineSchema, { minProperties: 1, propertyNames: { pattern: NAME_PATTERN } }),
+    /** The operator HTTP API (docs/api.md); absent: not served. */
+    api: Type.Optional(ApiConfigSchema),
   },
   closed,
 );
