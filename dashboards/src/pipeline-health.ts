@@ -20,9 +20,9 @@ const panels: PanelSpec[] = [
   {
     type: 'stat',
     title: 'Sink circuit breakers',
-    description: 'Per sink: closed while writes succeed, open after repeated failures (writes paused, offsets not committed).',
+    description: 'Per sink: closed while writes succeed, open after repeated failures (writes paused, offsets not committed). Shows OPEN if it was open at any moment of the interval, so short outages are not missed.',
     ds: DS.prometheus,
-    queries: [{ query: 'max by (sink) (hindsight_sink_circuit_open)', legend: '{{sink}}' }],
+    queries: [{ query: 'max by (sink) (max_over_time(hindsight_sink_circuit_open[$__rate_interval]))', legend: '{{sink}}' }],
     w: 24,
     h: 4,
     mappings: [

@@ -41,8 +41,9 @@ const panels: PanelSpec[] = [
     ds: DS.clickhouse, w: 24, h: 9,
     queries: [{
       query: [
-        'SELECT service, operation, countMerge(requests) AS requests, sumMerge(errors) AS errors,',
-        '  round(sumMerge(errors) / countMerge(requests), 4) AS error_ratio,',
+        'SELECT service, operation, countMerge(requests) AS request_count, sumMerge(errors) AS error_count,',
+        // Aliases differ from the column names: 18.16 resolves an alias before the column of the same name.
+        '  round(error_count / request_count, 4) AS error_ratio,',
         '  round(quantilesTDigestMerge(0.5, 0.9, 0.99)(duration_quantiles_ns)[1] / 1000000, 3) AS p50_ms,',
         '  round(quantilesTDigestMerge(0.5, 0.9, 0.99)(duration_quantiles_ns)[3] / 1000000, 3) AS p99_ms,',
         '  round(maxMerge(duration_max_ns) / 1000000, 3) AS max_ms',

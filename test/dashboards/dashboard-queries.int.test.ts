@@ -1,0 +1,193 @@
+/**
+ * Every query of every dashboard runs against the local stack after demo traffic, with Grafana's macros
+ * and variables expanded as Grafana would: Postgres as the SELECT-only hindsight_reader, ClickHouse SQL
+ * on the stack's 18.16 server, PromQL through Prometheus's /api/v1/query_range. Each must succeed,
+ * return the columns its panel type needs, and return rows (a short, named list of series may be
+ * legitimately empty).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Client } from 'pg';
+import { allDashboards } from '../../dashboards/src/index';
+import { createTestDatabase as createPgDatabase, type TestDatabase as PgDatabase } from '../../collector/src/sinks/postgres/test-database';
+import { createTestDatabase as createChDatabase, type TestDatabase as ChDatabase } from '../../collector/src/sinks/clickhouse/test-database';
+import { loadStackEndpoints, type StackEndpoints } from '../stack/endpoints';
+import { registerScrapeTarget } from '../stack/prometheus-targets';
+import { startDemoCollector, sendPoison, sendTraffic, type DemoCollector, type Traffic } from './demo-traffic';
+import { extractQueries, type DashboardQuery } from './query-extract';
+import { expandClickHouse, expandPostgres, expandPrometheus, type Interpolation } from './macro-expand';
+import { runClickHouse, runLabelValues, runPostgres, runPrometheus, type QueryResult } from './query-runners';
+
+/**
+ * Series the traffic of this test cannot produce. `hindsight_sdk_dropped_total` is counted inside an
+ * application's SDK when its queues overflow and is scraped from the app, not from the collector.
+ */
+const EXPECTED_EMPTY = new Set(['pipeline-health.json panel "SDK drops by level" A']);
+
+const suffix = randomBytes(4).toString('hex');
+const services = [`billing-api-${suffix}`, `ledger-${suffix}`];
+let stack: StackEndpoints;
+let pg: PgDatabase;
+let ch: ChDatabase;
+let reader: Client;
+let collector: DemoCollector;
+let unregister: () => void = () => undefined;
+const started = new Date();
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+async function promHas(expr: string): Promise<boolean> {
+  const r = await fetch(`${stack.prometheus.url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`);
+  const body = (await r.json()) as { data?: { result?: unknown[] } };
+  return (body.data?.result?.length ?? 0) > 0;
+}
+
+const traffic: Traffic = { tenant: `tenant-${suffix}`, correlationId: `corr-${suffix}`, runId: `run-${suffix}`, traceId: '', services };
+
+before(async () => {
+  stack = loadStackEndpoints();
+  pg = await createPgDatabase('dash');
+  ch = await createChDatabase('dash');
+  reader = await pg.connect(pg.readerUrl);
+  collector = await startDemoCollector(stack, suffix, pg.writerUrl, ch.name);
+  const target = `dash-${suffix}`;
+  unregister = registerScrapeTarget(target, `127.0.0.1:${collector.service.port}`);
+  const mine = `target_name="${target}"`;
+
+  // Round 1: the flaky sink fails, so writes are retried and its circuit breaker opens.
+  collector.flaky.failing = true;
+  await sendTraffic(collector, traffic);
+  await sendPoison(collector);
+  await until('retries and an open breaker scraped', async () =>
+    (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 1`)) && (await promHas(`hindsight_sink_write_retries_total{${mine}}`)) ? true : undefined);
+  await until('DLQ and RED counters scraped', async () =>
+    (await promHas(`hindsight_dlq_messages_total{${mine}}`)) && (await promHas(`hindsight_span_requests_total{${mine}}`)) ? true : undefined);
+  // Round 2, after Prometheus saw the counters exist: increases now show up in rate()/increase().
+  collector.flaky.failing = false;
+  await sendTraffic(collector, { ...traffic });
+  await sendPoison(collector);
+  await until('second round scraped', async () =>
+    (await promHas(`hindsight_dlq_messages_total{${mine}} >= 2`)) && (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 0`)) ? true : undefined);
+  await until('rows in Postgres', async () => {
+    const r = await pg.admin.query('SELECT (SELECT count(*) FROM hindsight.journal_event)::int AS j, (SELECT count(*) FROM hindsight.audit_event)::int AS a');
+    return r.rows[0].j >= 10 && r.rows[0].a >= 4 ? true : undefined;
+  });
+  await until('rows in ClickHouse', async () => {
+    const rs = await ch.client.query({ query: 'SELECT (SELECT count() FROM spans) AS s, (SELECT count() FROM logs) AS l', format: 'JSONEachRow' });
+    const [row] = (await rs.json()) as Array<{ s: string; l: string }>;
+    return Number(row?.s) > 0 && Number(row?.l) > 0 ? true : undefined;
+  });
+  // One more scrape interval so the last increments are inside the range.
+  await new Promise((r) => setTimeout(r, 2500));
+});
+
+after(async () => {
+  unregister();
+  await collector?.stop();
+  await pg?.drop();
+  await ch?.drop();
+});
+
+function interpolation(): Interpolation {
+  return {
+    range: { from: new Date(started.getTime() - 5 * 60_000), to: new Date(Date.now() + 30_000) },
+    intervalSeconds: 5,
+    scrapeSeconds: 1,
+    variables: { service: services, errors_only: ['off'], correlationId: [traffic.correlationId], traceId: [''] },
+  };
+}
+
+async function run(q: DashboardQuery, i: Interpolation): Promise<QueryResult> {
+  if (q.labelValues) return runLabelValues(stack.prometheus.url, q.labelValues.metric, q.labelValues.label, i.range);
+  switch (q.datasource) {
+    case 'hindsight-postgres':
+      return runPostgres(reader, expandPostgres(q.text, i));
+    case 'hindsight-clickhouse':
+      return runClickHouse(ch.client, expandClickHouse(q.text, i));
+    case 'hindsight-prometheus':
+      return runPrometheus(stack.prometheus.url, expandPrometheus(q.text, i), i.range, i.intervalSeconds);
+    default:
+      throw new Error(`${q.where}: unknown datasource ${q.datasource}`);
+  }
+}
+
+function checkShape(q: DashboardQuery, r: QueryResult): void {
+  const names = r.columns.map((c) => c.name);
+  switch (q.need) {
+    case 'annotation':
+      for (const c of ['time', 'timeend', 'text', 'tags']) assert.ok(names.includes(c), `${q.where}: no column ${c} (has ${names.join(', ')})`);
+      assert.ok(r.columns.find((c) => c.name === 'time')!.time, `${q.where}: time is not a timestamp`);
+      break;
+    case 'time+number': {
+      const time = r.columns.find((c) => c.time || (c.name === 'time' && c.numeric));
+      assert.ok(time, `${q.where}: no time column (has ${names.join(', ')})`);
+      assert.ok(r.columns.some((c) => c !== time && c.numeric), `${q.where}: no numeric column besides time`);
+      break;
+    }
+    case 'number':
+      assert.ok(r.columns.some((c) => c.numeric), `${q.where}: no numeric column (has ${names.join(', ')})`);
+      break;
+    default:
+      assert.ok(r.columns.length > 0, `${q.where}: no columns`);
+  }
+}
+
+const queries = Object.entries(allDashboards()).flatMap(([file, d]) => extractQueries(file, d));
+
+for (const q of queries) {
+  test(`${q.where} runs and returns what the ${q.source} needs`, async () => {
+    const r = await run(q, interpolation());
+    checkShape(q, r);
+    if (EXPECTED_EMPTY.has(q.where)) return; // succeeded; no data can exist for it here (see EXPECTED_EMPTY)
+    assert.ok(r.rows > 0, `${q.where}: no rows`);
+    if (q.source === 'variable') for (const s of services) assert.ok(r.firstColumn.includes(s), `${q.where}: ${s} missing from ${r.firstColumn.join(', ')}`);
+  });
+}
+
+test('pipeline and RED panels show this run\'s traffic, not only older series', async () => {
+  const i = interpolation();
+  const byTitle = (title: string): DashboardQuery => queries.find((q) => q.where.includes(`"${title}"`))!;
+  const seriesOf = async (title: string) => (await run(byTitle(title), i)).series ?? [];
+  const has = async (title: string, label: string, value: string, nonZero: boolean) => {
+    const s = (await seriesOf(title)).filter((x) => x.labels[label] === value);
+    assert.ok(s.length > 0, `"${title}": no series with ${label}="${value}"`);
+    if (nonZero) assert.ok(s.some((x) => x.nonZero), `"${title}": ${label}="${value}" never above zero`);
+  };
+  await has('Ingest rate per topic', 'topic', collector.topics.audit, true);
+  await has('Consumer lag per topic', 'topic', collector.topics.spans, false);
+  await has('Dead-lettered messages', 'topic', collector.topics.audit, true);
+  await has('Sink write retries', 'sink', 'flaky', false);
+  await has('Sink circuit breakers', 'sink', 'flaky', true);
+  await has('Records written per sink', 'sink', 'postgres', true);
+  await has('Batch write latency p99', 'sink', 'clickhouse', false);
+  await has('Requests per second', 'service', services[0]!, true);
+  await has('Error ratio', 'service', services[1]!, true);
+});
+
+test('the errors-only toggle keeps ERROR events only, and the drilldown sees every store', async () => {
+  const i = interpolation();
+  const table = queries.find((q) => q.where === 'journal.json panel "Journal events" A')!;
+  const all = await runPostgres(reader, expandPostgres(table.text, i));
+  const errors = await runPostgres(reader, expandPostgres(table.text, { ...i, variables: { ...i.variables, errors_only: ['on'] } }));
+  assert.equal(all.rows, 10, 'five journal events per round, two rounds');
+  assert.equal(errors.rows, 2, 'one ERROR per round');
+  for (const title of ['Audit', 'Journal', 'Spans', 'Logs']) {
+    const q = queries.find((x) => x.where === `correlation-drilldown.json panel "${title}" A`)!;
+    const other = await run(q, { ...i, variables: { ...i.variables, correlationId: [`corr-none-${suffix}`] } });
+    assert.equal(other.rows, 0, `${title}: another correlation id must show nothing`);
+  }
+});
