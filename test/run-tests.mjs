@@ -3,9 +3,10 @@
 //   unit         *.test.ts beside the code (no services needed)
 //   integration  *.int.test.ts beside the code and test/smoke (need the local stack: `npm run stack -- up`)
 //   e2e          test/e2e/**/*.test.ts (SDK → Kafka → collector → stores, on the local stack)
-// Usage: node test/run-tests.mjs [--tier unit|integration|e2e]... [substring filter]...
+//   faults       test/faults/**/*.test.ts (outages, kills, overload, bad input; runs last, restores what it breaks)
+// Usage: node test/run-tests.mjs [--tier unit|integration|e2e|faults]... [substring filter]...
 // Files run one at a time: integration tests share one stack, and the machine has two cores.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(fileURLToPath(new URL('.', import.meta.url)), '..');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: node test/run-tests.mjs [--tier unit|integration|e2e]... [filter]...\n' +
+  console.log('usage: node test/run-tests.mjs [--tier unit|integration|e2e|faults]... [filter]...\n' +
     'Runs every tier when none is named; a filter keeps files whose path contains it.');
   process.exit(0);
 }
@@ -24,14 +25,16 @@ for (let i = 0; i < args.length; i++) {
   else filters.push(args[i]);
 }
 for (const t of tiers) {
-  if (!['unit', 'integration', 'e2e'].includes(t)) {
-    console.error(`unknown tier "${t}": expected unit, integration or e2e`);
+  if (!['unit', 'integration', 'e2e', 'faults'].includes(t)) {
+    console.error(`unknown tier "${t}": expected unit, integration, e2e or faults`);
     process.exit(2);
   }
 }
 const want = (t) => tiers.size === 0 || tiers.has(t);
 
 function walk(dir) {
+  // A folder with nothing tracked yet does not exist in a fresh clone.
+  if (!existsSync(dir)) return [];
   let out = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
@@ -45,10 +48,11 @@ function walk(dir) {
 const tierOf = (file) => {
   const rel = relative(root, file);
   if (rel.startsWith(join('test', 'e2e'))) return 'e2e';
+  if (rel.startsWith(join('test', 'faults'))) return 'faults';
   if (rel.endsWith('.int.test.ts') || rel.startsWith(join('test', 'smoke'))) return 'integration';
   return 'unit';
 };
-const order = { unit: 0, integration: 1, e2e: 2 };
+const order = { unit: 0, integration: 1, e2e: 2, faults: 3 };
 const files = ['sdk', 'collector', 'test', 'bench']
   .flatMap((d) => walk(join(root, d)))
   .filter((f) => want(tierOf(f)))
