@@ -60,3 +60,14 @@ test('encodeContractEvent serializes only valid events', () => {
   const bad = encodeContractEvent({ ...exampleAuditEvent(), outcome: 'maybe' as 'success' });
   assert.equal(bad.ok, false);
 });
+
+test('invalid UTF-8 is refused as invalid JSON instead of being decoded to U+FFFD and accepted', () => {
+  const template = Buffer.from(JSON.stringify({ ...exampleAuditEvent(), reason: '@@@' }));
+  const at = template.indexOf('@@@');
+  const bytes = Buffer.concat([template.subarray(0, at), Buffer.from([0xc3, 0x28, 0xff]), template.subarray(at + 3)]);
+  const e = firstError(parseContractEvent(bytes));
+  assert.equal(e.path, '');
+  assert.match(e.message, /invalid JSON \(the bytes are not valid UTF-8\)/);
+  // Valid multi-byte UTF-8 still parses.
+  assert.equal(parseContractEvent(Buffer.from(JSON.stringify({ ...exampleAuditEvent(), reason: 'Zürich ✓ 東京' }))).ok, true);
+});

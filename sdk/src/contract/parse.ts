@@ -7,6 +7,9 @@ import { violation } from './ajv';
 import type { ContractEvent, ValidationResult } from './types';
 import { validateContractEvent } from './validate';
 
+/** JSON text must be UTF-8 (RFC 8259); a lenient decode would store U+FFFD instead of the bytes sent. */
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Parses and validates one message value. Never throws: failures come back as violations. */
 export function parseContractEvent(bytes: Buffer | string): ValidationResult<ContractEvent> {
   try {
@@ -14,7 +17,12 @@ export function parseContractEvent(bytes: Buffer | string): ValidationResult<Con
     if (size > LIMITS.eventMaxBytes) {
       return { ok: false, errors: [violation('', `is ${size} bytes; the limit is ${LIMITS.eventMaxBytes}`)] };
     }
-    const text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
+    let text: string;
+    try {
+      text = typeof bytes === 'string' ? bytes : utf8.decode(bytes);
+    } catch {
+      return { ok: false, errors: [violation('', 'invalid JSON (the bytes are not valid UTF-8)')] };
+    }
     let value: unknown;
     try {
       value = JSON.parse(text);
