@@ -10,6 +10,8 @@ import { buildTopology, type Topology } from '../topology/build-topology';
 import { CollectorMetrics } from '../telemetry/collector-metrics';
 import { TelemetryServer, type Readiness } from '../telemetry/http-server';
 import { createLogger, type Logger } from '../telemetry/logger';
+import { parseApiConfig } from '../api/config/parse-api-config';
+import { startApi, type RunningApi } from '../api/server/start-api';
 
 /** Everything the service needs besides the config; tests pass their own registry and metrics. */
 export interface CollectorServiceOptions {
@@ -35,6 +37,7 @@ export class CollectorService {
   private producerConnected = false;
   private stopping: Promise<void> | undefined;
   private boundPort = 0;
+  private api: RunningApi | undefined;
 
   constructor(
     private readonly config: CollectorConfig,
@@ -82,6 +85,17 @@ export class CollectorService {
       await consumer.start();
       this.logger.info('pipeline started', { pipeline: plan.pipeline, sink: plan.sinkName, group: plan.groupId, topics: plan.topics.map((t) => t.topic) });
     }
+    // The operator API starts last: it only reads the stores, and a failure to bind its port must not
+    // leave pipelines half started (the error stops the process before anything was consumed twice).
+    const apiSection = this.config.api;
+    if (apiSection !== undefined && apiSection.enabled) {
+      this.api = await startApi(parseApiConfig(apiSection), this.logger.child({ component: 'api' }));
+    }
+  }
+
+  /** The operator API's bound port, when the config enables it. */
+  get apiPort(): number | undefined {
+    return this.api?.port;
   }
 
   /** Per-sink status plus Kafka; ready only when every part is. */
@@ -121,6 +135,8 @@ export class CollectorService {
         clearTimeout(timer);
       }
     };
+    // The API goes first so no new stream or request starts while pipelines wind down.
+    if (this.api !== undefined) await settle('operator API', this.api.close());
     await settle('consumers', Promise.all(this.consumers.map((c) => c.stop(deadline))));
     await settle('sinks', Promise.all(this.sinks.map((s) => s.shutdown())));
     await settle('dead-letter producer', this.producer.disconnect());
