@@ -1,0 +1,71 @@
+/**
+ * Consume-only: the collector runtime with the `discard` sink against a bare kafkajs `eachBatch`
+ * consumer, over the same pre-filled topic (contract journal events) in the same run. Both are timed
+ * from their first batch to the last expected message. Target ≥ 0.9×.
+ */
+import { discardSinkFactory } from '@hindsight/collector';
+import { exampleJournalEvent, newEventId } from '@hindsight/sdk/contract';
+import { runCollector } from './lib/collector-run';
+import { ResultBuilder, parseBenchArgs, progress } from './lib/result';
+import { fill, freshTopic, kafkaClient, uniqueName } from './lib/stack';
+
+async function bareConsume(topic: string, expected: number): Promise<number> {
+  const consumer = kafkaClient('bench-bare-consumer').consumer({ groupId: uniqueName('bench-bare'), maxBytesPerPartition: 1024 * 1024, maxWaitTimeInMs: 200 });
+  let seen = 0;
+  let first = 0;
+  let last = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch, resolveOffset }) => {
+      if (seen === 0) first = performance.now();
+      for (const m of batch.messages) {
+        // Same per-message work the collector cannot skip: touch the bytes and mark the offset.
+        if (m.value !== null) seen++;
+        resolveOffset(m.offset);
+      }
+      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(batch.lastOffset()) + 1n).toString() }]);
+      last = performance.now();
+      if (seen >= expected) done();
+    },
+  });
+  await finished;
+  await consumer.disconnect();
+  return expected / ((last - first) / 1000);
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs();
+  const out = new ResultBuilder('consume', 'Consume-only: collector with the discard sink vs bare kafkajs eachBatch', args);
+  const n = args.quick ? 5_000 : 100_000;
+  const values = Array.from({ length: n }, () => Buffer.from(JSON.stringify({ ...exampleJournalEvent(), event_id: newEventId() })));
+  const producer = kafkaClient('bench-fill').producer();
+  await producer.connect();
+  for (let run = 1; run <= args.runs; run++) {
+    const topic = await freshTopic('bench-consume');
+    await fill(producer, topic, values);
+    // Alternate which side goes first so cache and JIT warmth favour neither.
+    const sides = run % 2 === 0 ? ['bare', 'collector'] : ['collector', 'bare'];
+    const rate: Record<string, number> = {};
+    for (const side of sides) {
+      rate[side] = side === 'bare'
+        ? await bareConsume(topic, n)
+        : (await runCollector({ factory: discardSinkFactory, sinkOptions: {}, topic, kind: 'journal', expected: n, maxRecords: 1000, timeoutMs: 120_000 })).perSecond;
+    }
+    out.metric('collector + discard sink', 'msg/s', rate['collector']!);
+    out.metric('bare kafkajs eachBatch', 'msg/s', rate['bare']!);
+    out.ratio('consume', 'collector (discard sink) / bare kafkajs eachBatch, messages/s', rate['collector']! / rate['bare']!, { op: '>=', value: 0.9 });
+    progress(`run ${run}/${args.runs}: collector ${rate['collector']!.toFixed(0)}/s, bare ${rate['bare']!.toFixed(0)}/s`);
+  }
+  out.note(`${n} contract journal messages (~${values[0]!.length} B) per run on a 4-partition topic of the mock cluster; the collector decodes and validates each one, the bare consumer only counts them.`);
+  await producer.disconnect();
+  out.emit();
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,80 @@
+/**
+ * Runs the real collector runtime (CollectorService: consumer group, decoding, watermark commits, sink
+ * guard) over a pre-filled topic, and times it the way the bare baselines are timed: from the start of
+ * the first sink write to the end of the write that completes the expected count. Group join happens
+ * before the first write, so it is left out of both sides alike.
+ */
+import { CollectorMetrics, CollectorService, SinkRegistry, loadConfig, silentLogger, type Sink, type SinkFactory } from '@hindsight/collector';
+import { endpoints, uniqueName } from './stack';
+
+export interface CollectorRunOptions {
+  factory: SinkFactory;
+  sinkOptions: Record<string, unknown>;
+  topic: string;
+  kind: 'audit' | 'journal' | 'span' | 'log';
+  expected: number;
+  maxRecords: number;
+  timeoutMs: number;
+}
+
+export interface CollectorRunResult {
+  records: number;
+  seconds: number;
+  perSecond: number;
+}
+
+/** Wraps a factory so every write of its sinks is timed and counted. */
+function timed(factory: SinkFactory, onWrite: (start: number, end: number, records: number) => void): SinkFactory {
+  return {
+    ...factory,
+    create: async (ctx) => {
+      const inner: Sink = await factory.create(ctx);
+      const wrapper: Sink = Object.create(inner) as Sink;
+      wrapper.write = async (batch) => {
+        const start = performance.now();
+        const result = await inner.write(batch);
+        onWrite(start, performance.now(), result.status === 'written' ? batch.length : 0);
+        return result;
+      };
+      return wrapper;
+    },
+  };
+}
+
+export async function runCollector(o: CollectorRunOptions): Promise<CollectorRunResult> {
+  let first = 0;
+  let last = 0;
+  let written = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const registry = new SinkRegistry().register(
+    timed(o.factory, (start, end, n) => {
+      if (written === 0) first = start;
+      written += n;
+      last = end;
+      if (written >= o.expected) done();
+    }),
+  );
+  const config = loadConfig({
+    text: JSON.stringify({
+      service: { name: 'bench-collector', http: { host: '127.0.0.1', port: 0 }, shutdownTimeoutMs: 10_000, logLevel: 'error' },
+      kafka: { brokers: endpoints().kafka.brokers, groupPrefix: uniqueName('bench'), dlqTopic: 'hindsight.dlq', createTopics: false, fromBeginning: true, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
+      sources: { src: { topic: o.topic, kind: o.kind } },
+      sinks: { out: { type: o.factory.type, batch: { maxRecords: o.maxRecords, maxWaitMs: 50 }, options: o.sinkOptions } },
+      pipelines: { main: { sources: ['src'], sink: 'out' } },
+    }),
+    env: {},
+    registry,
+  });
+  const service = new CollectorService(config, { registry, logger: silentLogger, metrics: new CollectorMetrics(undefined, { defaultMetrics: false }) });
+  await service.start();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([finished, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`collector wrote ${written}/${o.expected} in ${o.timeoutMs} ms`)), o.timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
+    await service.stop();
+  }
+  const seconds = (last - first) / 1000;
+  return { records: written, seconds, perSecond: written / seconds };
+}
