@@ -25,9 +25,9 @@ export const UID = {
 
 /**
  * Where the operator API answers, as seen from the operator's browser. The API is served by the
- * collector (collector/src/api); docs/dashboards.md states this assumption and how to change it.
+ * collector (collector/src/api) on its default port 9470 (`api.port`); docs/dashboards.md says how to change it.
  */
-export const API_URL = 'http://localhost:8080';
+export const API_URL = 'http://localhost:9470';
 
 /** Grafana's ClickHouse plugin (v4) query formats. */
 export const CH_FORMAT = { timeSeries: 0, table: 1 } as const;
