@@ -43,8 +43,17 @@ function collectorEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 function buildConfig(stack: StackEndpoints, metricsPort: number, api: { port: number } | undefined): Record<string, unknown> {
   const config: Record<string, unknown> = {
     service: { name: 'hindsight-demo-collector', http: { host: '127.0.0.1', port: metricsPort }, shutdownTimeoutMs: 10_000, logLevel: 'info' },
-    // The mock Kafka of the stack cannot create topics; the stack created the default ones.
-    kafka: { brokers: stack.kafka.brokers, groupPrefix: 'hindsight-demo', createTopics: false, heartbeatIntervalMs: 1000 },
+    kafka: {
+      brokers: stack.kafka.brokers,
+      // Groups of their own, starting at the end of the topics: another demo (or a test) on the same
+      // stack never shares partitions with this one, and old data of the shared topics is not replayed.
+      // Nothing is missed: the traffic starts only after /readyz says every group has joined.
+      groupPrefix: `hindsight-demo-${Date.now().toString(36)}`,
+      fromBeginning: false,
+      // The mock Kafka of the stack cannot create topics; the stack created the default ones.
+      createTopics: false,
+      heartbeatIntervalMs: 1000,
+    },
     sources: {
       spans: { topic: 'otlp_spans', kind: 'span' },
       logs: { topic: 'otlp_logs', kind: 'log' },
