@@ -108,8 +108,8 @@ async function demo(options: DemoOptions, interrupt: Interrupt): Promise<void> {
   }
 
   if (options.keep) {
-    say('[6/7] --keep: the service and the collector keep running with light traffic. Ctrl-C stops them.');
-    const trickle = driveTraffic({ baseUrl: service.url, requests: Number.MAX_SAFE_INTEGER, durationSeconds: undefined, concurrency: 1, signal: interrupt.controller.signal, progress: false, withRun: false }).catch(() => undefined);
+    say('[6/7] --keep: the service and the collector keep running with light traffic (5 req/s). Ctrl-C stops them.');
+    const trickle = driveTraffic({ baseUrl: service.url, requests: Number.MAX_SAFE_INTEGER, durationSeconds: undefined, concurrency: 1, signal: interrupt.controller.signal, progress: false, withRun: false, paceMs: 200 }).catch(() => undefined);
     await interrupt.wait();
     await trickle;
   } else {

@@ -23,7 +23,7 @@ users (audited actions, denied refunds, payment failures and retries, one reconc
 journal events), then prints what each store holds, one correlation's timeline and the URLs.
 
 Options:
-  --requests N         requests to send (default 400)
+  --requests N         requests to send (default 1000)
   --duration SECONDS   send traffic for this long instead of a fixed number of requests
   --concurrency N      requests in flight at once (default 8)
   --keep               leave the service and the collector running with light traffic until Ctrl-C
@@ -72,7 +72,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
   const v = parsed.values;
   if (v.help === true) return undefined;
   return {
-    requests: positiveInt('requests', v.requests, 400, 1_000_000),
+    requests: positiveInt('requests', v.requests, 1000, 1_000_000),
     durationSeconds: v.duration === undefined ? undefined : positiveInt('duration', v.duration, 0, 86_400),
     concurrency: positiveInt('concurrency', v.concurrency, 8, 256),
     keep: v.keep === true,

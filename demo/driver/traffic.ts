@@ -37,6 +37,8 @@ export interface TrafficPlan {
   progress: boolean;
   /** Start the reconciliation run once halfway (only the main traffic does). */
   withRun: boolean;
+  /** Pause of each client between requests (the light traffic of --keep). */
+  paceMs?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -124,6 +126,7 @@ export async function driveTraffic(plan: TrafficPlan, orders: KnownOrders = new 
         if (!plan.signal.aborted && (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw err;
       });
       finished++;
+      if (plan.paceMs !== undefined) await sleep(plan.paceMs);
       if (plan.progress) bar.update(byTime ? Math.min(total, Math.floor((Date.now() - started) / 1000)) : finished, payload());
     }
   };
