@@ -26,20 +26,33 @@ const STEPS = 7;
 const started = Date.now();
 const secs = (since: number) => `${((Date.now() - since) / 1000).toFixed(1)} s`;
 
+const children: { name: string; child: DemoChild; timeoutMs: number }[] = [];
+const cleanups: (() => void)[] = [];
+let stopping = false;
+let died: (err: Error) => void = () => undefined;
+/** Rejects when a child of the demo exits before the demo stops it: every step fails fast then. */
+const childDied = new Promise<never>((_, reject) => (died = reject));
+childDied.catch(() => undefined);
+
+function watch(name: string, child: DemoChild, timeoutMs: number): void {
+  children.push({ name, child, timeoutMs });
+  void child.exited.then(({ code, signal }) => {
+    if (!stopping) died(child.failure(`exited unexpectedly (${signal ?? `code ${code}`})`));
+  });
+}
+
 /** Prints `[n/7] title`, runs the step, then its duration. */
 async function step<T>(n: number, title: string, interrupt: Interrupt, fn: () => Promise<T>): Promise<T> {
   say(`[${n}/${STEPS}] ${title}`);
   const t = Date.now();
-  const result = await interrupt.race(fn());
+  const result = await interrupt.race(Promise.race([fn(), childDied]));
   say(`      done in ${secs(t)}`);
   return result;
 }
 
-const children: { name: string; child: DemoChild; timeoutMs: number }[] = [];
-const cleanups: (() => void)[] = [];
-
 /** Stops the sample service first (its SDK flushes), then the collector (finishes its batch, commits). */
 async function stopChildren(): Promise<void> {
+  stopping = true;
   for (const { name, child, timeoutMs } of children.reverse()) {
     if (!child.alive) continue;
     const t = Date.now();
@@ -61,7 +74,7 @@ async function demo(options: DemoOptions, interrupt: Interrupt): Promise<void> {
 
   const collector: DemoCollector = await step(2, 'collector: migrate, then run (Postgres, ClickHouse and RED metrics pipelines)', interrupt, async () => {
     const c = await startCollector(stack, workDir, REPO, (line) => say(`      ${line}`));
-    children.push({ name: 'the collector', child: c.child, timeoutMs: 20_000 });
+    watch('the collector', c.child, 20_000);
     if (c.metricsPort !== stack.collector.metricsPort) {
       const file = writeTargetFile(stack.prometheus.targetsDir, 'demo-collector', `127.0.0.1:${c.metricsPort}`);
       cleanups.push(() => rmSync(file, { force: true }));
@@ -74,7 +87,7 @@ async function demo(options: DemoOptions, interrupt: Interrupt): Promise<void> {
   const since = new Date(Date.now() - 1000);
   const service: SampleService = await step(3, `sample service ${SERVICE_NAME} (init() + express middleware, audit, journal)`, interrupt, async () => {
     const s = await startSampleService(stack, workDir, REPO, options.port);
-    children.push({ name: 'the sample service', child: s.child, timeoutMs: 10_000 });
+    watch('the sample service', s.child, 10_000);
     cleanups.push(s.unregister);
     say(`      listening on ${s.url}, pid ${s.child.process.pid}`);
     return s;
@@ -110,8 +123,12 @@ async function demo(options: DemoOptions, interrupt: Interrupt): Promise<void> {
   if (options.keep) {
     say('[6/7] --keep: the service and the collector keep running with light traffic (5 req/s). Ctrl-C stops them.');
     const trickle = driveTraffic({ baseUrl: service.url, requests: Number.MAX_SAFE_INTEGER, durationSeconds: undefined, concurrency: 1, signal: interrupt.controller.signal, progress: false, withRun: false, paceMs: 200 }).catch(() => undefined);
-    await interrupt.wait();
-    await trickle;
+    try {
+      await Promise.race([interrupt.wait(), childDied]);
+    } finally {
+      interrupt.controller.abort();
+      await trickle;
+    }
   } else {
     say('[6/7] no --keep: stopping the service and the collector');
   }
