@@ -47,7 +47,9 @@ export function emptyStats(): TrafficStats {
   return { responses: 0, ok: 0, denied: 0, failed: 0, retried: 0, auditEvents: 0, ordersCreated: 0, unexpected: 0 };
 }
 
-async function call(baseUrl: string, req: PlannedRequest, signal: AbortSignal, correlationId?: string, gatewayDown = req.gatewayDown) {
+// Calls take no AbortSignal: undici keeps a listener per fetch on a long-lived signal (thousands in a
+// long run). Calls last milliseconds, so the clients check the signal between calls instead.
+async function call(baseUrl: string, req: PlannedRequest, correlationId?: string, gatewayDown = req.gatewayDown) {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'hindsight-demo-driver/1',
@@ -57,7 +59,7 @@ async function call(baseUrl: string, req: PlannedRequest, signal: AbortSignal, c
   };
   if (correlationId !== undefined) headers['x-correlation-id'] = correlationId;
   if (gatewayDown === true) headers['x-demo-simulate'] = 'gateway-down';
-  const res = await fetch(`${baseUrl}${req.path}`, { method: req.method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body), signal });
+  const res = await fetch(`${baseUrl}${req.path}`, { method: req.method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body) });
   const body = (await res.json().catch(() => undefined)) as Record<string, unknown> | undefined;
   return { status: res.status, body, correlationId: res.headers.get('x-correlation-id') ?? undefined, audit: Number(res.headers.get('x-demo-audit-events') ?? 0) };
 }
@@ -65,7 +67,7 @@ async function call(baseUrl: string, req: PlannedRequest, signal: AbortSignal, c
 /** One scenario request, retried (up to 3 times, same correlation id) while the service answers 503. */
 async function oneRequest(plan: TrafficPlan, orders: KnownOrders, stats: TrafficStats): Promise<void> {
   const req = nextRequest(orders);
-  let res = await call(plan.baseUrl, req, plan.signal);
+  let res = await call(plan.baseUrl, req);
   stats.auditEvents += res.audit;
   for (let attempt = 1; res.status === 503 && attempt <= 3; attempt++) {
     stats.responses++;
@@ -73,7 +75,7 @@ async function oneRequest(plan: TrafficPlan, orders: KnownOrders, stats: Traffic
     stats.retried++;
     await sleep(20 * attempt);
     // The outage is over by the retry: the same correlation now shows the failure and the success.
-    res = await call(plan.baseUrl, req, plan.signal, res.correlationId, false);
+    res = await call(plan.baseUrl, req, res.correlationId, false);
     stats.auditEvents += res.audit;
   }
   stats.responses++;
@@ -91,8 +93,8 @@ async function oneRequest(plan: TrafficPlan, orders: KnownOrders, stats: Traffic
 }
 
 /** Starts the reconciliation run: a scheduler-like system actor asks the service for it. */
-async function startRun(baseUrl: string, signal: AbortSignal): Promise<RunInfo> {
-  const res = await call(baseUrl, { tenant: 'acme', actor: { id: 'ops-scheduler', type: 'api' }, method: 'POST', path: '/runs/reconcile', intent: 'create' }, signal);
+async function startRun(baseUrl: string): Promise<RunInfo> {
+  const res = await call(baseUrl, { tenant: 'acme', actor: { id: 'ops-scheduler', type: 'api' }, method: 'POST', path: '/runs/reconcile', intent: 'create' });
   if (res.status !== 200 || res.body === undefined) throw new Error(`POST /runs/reconcile answered ${res.status}`);
   return res.body as unknown as RunInfo;
 }
@@ -120,7 +122,7 @@ export async function driveTraffic(plan: TrafficPlan, orders: KnownOrders = new 
   const worker = async () => {
     while (more()) {
       sent++;
-      if (plan.withRun && run === undefined && halfway()) run = startRun(plan.baseUrl, plan.signal);
+      if (plan.withRun && run === undefined && halfway()) run = startRun(plan.baseUrl);
       await oneRequest(plan, orders, stats).catch((err: unknown) => {
         if (!plan.signal.aborted) stats.unexpected++;
         if (!plan.signal.aborted && (err as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED') throw err;
@@ -132,7 +134,7 @@ export async function driveTraffic(plan: TrafficPlan, orders: KnownOrders = new 
   };
   try {
     await Promise.all(Array.from({ length: plan.concurrency }, worker));
-    if (plan.withRun && run === undefined && !plan.signal.aborted) run = startRun(plan.baseUrl, plan.signal);
+    if (plan.withRun && run === undefined && !plan.signal.aborted) run = startRun(plan.baseUrl);
     const runInfo = await run;
     if (plan.progress) bar.update(byTime ? total : finished, payload());
     return { stats, run: runInfo };
