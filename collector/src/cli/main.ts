@@ -9,6 +9,7 @@ import { createLogger } from '../telemetry/logger';
 import { postgresCommands } from './postgres-commands';
 import { apiCommand } from '../api/cli/api-command';
 import { pinCommands, retentionCommand, retentionTargets, RetentionScheduler } from '../retention';
+import { replayCommand } from '../replay';
 
 const DEFAULT_CONFIG = process.env.HINDSIGHT_CONFIG_FILE ?? '/etc/hindsight/collector.yaml';
 
@@ -72,7 +73,7 @@ export function buildCli(): Command {
     .action(run);
   for (const cmd of postgresCommands()) program.addCommand(cmd);
   program.addCommand(apiCommand(DEFAULT_CONFIG));
-  for (const cmd of [retentionCommand(), ...pinCommands()]) program.addCommand(cmd);
+  for (const cmd of [retentionCommand(), ...pinCommands(), replayCommand()]) program.addCommand(cmd);
   return program;
 }
 
