@@ -48,8 +48,15 @@ pipelines: { main: { sources: [journal], sink: bench } }
       topic,
       messages: [0, 1, 2, 3].map((i) => ({ key: `run-${i}`, partition: i % 2, value: JSON.stringify({ ...exampleJournalEvent(), event_id: newEventId() }) })),
     });
-    // Consumed but (by design of the batch settings) not yet written: nothing is committed.
-    await new Promise((r) => setTimeout(r, 2000));
+    // Consumed but (by design of the batch settings) not yet written: nothing is committed. Wait on
+    // the collector's own counter rather than a fixed sleep: on a loaded machine a fixed wait once
+    // ended before the fetch, and the stop then had nothing in flight to commit.
+    const port = await waitFor('the telemetry port in the logs', () => /"msg":"telemetry server listening"[^\n]*"port":(\d+)/.exec(logs)?.[1]);
+    await waitFor('the 4 messages to be consumed', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const line = text.split('\n').find((l) => l.startsWith(`hindsight_consumer_messages_total{topic="${topic}"}`));
+      return line !== undefined && Number(line.split(' ').pop()) === 4 ? true : undefined;
+    });
     const [before] = await admin.fetchOffsets({ groupId: `${prefix}.bench`, topics: [topic] });
     assert.deepEqual(before?.partitions.map((p) => p.offset).sort(), ['-1', '-1'], 'nothing committed before the stop');
 
