@@ -40,7 +40,7 @@ async function bareConsume(topic: string, expected: number): Promise<number> {
 async function main(): Promise<void> {
   const args = parseBenchArgs();
   const out = new ResultBuilder('consume', 'Consume-only: collector with the discard sink vs bare kafkajs eachBatch', args);
-  const n = args.quick ? 5_000 : 100_000;
+  const n = args.quick ? 5_000 : 20_000;
   const values = Array.from({ length: n }, () => Buffer.from(JSON.stringify({ ...exampleJournalEvent(), event_id: newEventId() })));
   const producer = kafkaClient('bench-fill').producer();
   await producer.connect();

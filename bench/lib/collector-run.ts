@@ -28,15 +28,16 @@ function timed(factory: SinkFactory, onWrite: (start: number, end: number, recor
   return {
     ...factory,
     create: async (ctx) => {
-      const inner: Sink = await factory.create(ctx);
-      const wrapper: Sink = Object.create(inner) as Sink;
-      wrapper.write = async (batch) => {
+      const sink: Sink = await factory.create(ctx);
+      // Patched on the instance itself: the sink's own state (pools, clients) must stay on one object.
+      const write = sink.write.bind(sink);
+      sink.write = async (batch) => {
         const start = performance.now();
-        const result = await inner.write(batch);
+        const result = await write(batch);
         onWrite(start, performance.now(), result.status === 'written' ? batch.length : 0);
         return result;
       };
-      return wrapper;
+      return sink;
     },
   };
 }

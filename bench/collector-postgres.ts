@@ -1,0 +1,67 @@
+/**
+ * Collector → Postgres: journal events from Kafka through the collector's Postgres sink, against a raw
+ * `COPY ... FROM STDIN` of the identical rows (same mapping, same batch size) into an identical table
+ * (`LIKE hindsight.journal_event INCLUDING ALL`) in the same database, in the same run. Target ≥ 0.8×.
+ */
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { from as copyFrom } from 'pg-copy-streams';
+import { exampleJournalEvent, newEventId, nowTimestamp, type JournalEvent } from '@hindsight/sdk/contract';
+import { sinkFactory as postgresSinkFactory } from '../collector/src/sinks/postgres';
+import { JOURNAL_INSERT_COLUMNS, journalRow } from '../collector/src/sinks/postgres/rows';
+import { createTestDatabase } from '../collector/src/sinks/postgres/test-database';
+import { runCollector } from './lib/collector-run';
+import { ResultBuilder, parseBenchArgs, progress } from './lib/result';
+import { fill, freshTopic, kafkaClient } from './lib/stack';
+
+const BATCH = 1000;
+
+function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs();
+  const out = new ResultBuilder('postgres', 'Collector → Postgres vs raw COPY', args);
+  const n = args.quick ? 3_000 : 20_000;
+  const db = await createTestDatabase('bench');
+  const producer = kafkaClient('bench-fill').producer();
+  await producer.connect();
+  try {
+    await db.admin.query('CREATE TABLE hindsight.bench_copy (LIKE hindsight.journal_event INCLUDING ALL)');
+    for (let run = 1; run <= args.runs; run++) {
+      // Fresh ids per run: the sink skips ids it already has, which would make later runs cheaper.
+      const events: JournalEvent[] = Array.from({ length: n }, (_, i) => ({ ...exampleJournalEvent(), event_id: newEventId(), ts: nowTimestamp(), run_id: `run-${run}-${i % 10}` }));
+      const topic = await freshTopic('bench-pg');
+      await fill(producer, topic, events.map((e) => Buffer.from(JSON.stringify(e))));
+      const rows = events.map(journalRow);
+      await db.admin.query('TRUNCATE hindsight.bench_copy');
+
+      const copyStart = performance.now();
+      for (let i = 0; i < rows.length; i += BATCH) {
+        const csv = rows.slice(i, i + BATCH).map((r) => JOURNAL_INSERT_COLUMNS.map((c) => csvField(r[c])).join(',')).join('\n') + '\n';
+        const stream = db.admin.query(copyFrom(`COPY hindsight.bench_copy (${JOURNAL_INSERT_COLUMNS.join(',')}) FROM STDIN WITH (FORMAT csv)`));
+        await pipeline(Readable.from([csv]), stream);
+      }
+      const copyRate = n / ((performance.now() - copyStart) / 1000);
+
+      const collector = await runCollector({ factory: postgresSinkFactory, sinkOptions: { url: db.adminUrl }, topic, kind: 'journal', expected: n, maxRecords: BATCH, timeoutMs: 180_000 });
+      out.metric('collector → journal_event', 'rows/s', collector.perSecond);
+      out.metric('raw COPY → identical table', 'rows/s', copyRate);
+      out.ratio('postgres', 'collector rows/s / raw COPY rows/s', collector.perSecond / copyRate, { op: '>=', value: 0.8 });
+      progress(`run ${run}/${args.runs}: collector ${collector.perSecond.toFixed(0)} rows/s, COPY ${copyRate.toFixed(0)} rows/s`);
+    }
+    out.note(`${n} journal events per run, batches of ${BATCH}; the sink's insert also upserts journal_run and skips existing event ids (ON CONFLICT), which COPY does not.`);
+  } finally {
+    await producer.disconnect();
+    await db.drop();
+  }
+  out.emit();
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
