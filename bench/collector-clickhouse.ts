@@ -1,0 +1,79 @@
+/**
+ * Collector → ClickHouse: OTLP spans from Kafka through the collector's ClickHouse sink, against raw
+ * `@clickhouse/client` JSONEachRow inserts of the identical rows (decoded and mapped by the same code,
+ * batches of the same size) into an identical table (`CREATE TABLE ... AS spans`), in the same run.
+ * Target ≥ 0.8×.
+ */
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { decodeSpans } from '@hindsight/collector';
+import { sinkFactory as clickhouseSinkFactory } from '../collector/src/sinks/clickhouse';
+import { spanToRow } from '../collector/src/sinks/clickhouse/row-mapping';
+import { createTestDatabase } from '../collector/src/sinks/clickhouse/test-database';
+import { runCollector } from './lib/collector-run';
+import { ResultBuilder, parseBenchArgs, progress } from './lib/result';
+import { fill, freshTopic, kafkaClient } from './lib/stack';
+
+const BATCH = 1000;
+/** Spans per Kafka message, about what one SDK export of a busy service carries. */
+const PER_MESSAGE = 50;
+
+/** OTLP messages of `n` real spans (SDK-made, with attributes), PER_MESSAGE spans each. */
+function spanMessages(n: number): Buffer[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracer = provider.getTracer('bench');
+  const messages: Buffer[] = [];
+  for (let i = 0; i < n; i += PER_MESSAGE) {
+    exporter.reset();
+    for (let j = 0; j < PER_MESSAGE; j++) {
+      tracer.startSpan('GET /orders/:id', { attributes: { 'http.method': 'GET', 'http.status_code': 200, 'hindsight.correlation_id': `c-${i + j}`, 'hindsight.tenant': 'acme' } }).end();
+    }
+    messages.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(exporter.getFinishedSpans())!));
+  }
+  return messages;
+}
+
+async function main(): Promise<void> {
+  const args = parseBenchArgs();
+  const out = new ResultBuilder('clickhouse', 'Collector → ClickHouse vs raw @clickhouse/client inserts', args);
+  const n = args.quick ? 2_000 : 20_000;
+  const db = await createTestDatabase('bench');
+  const producer = kafkaClient('bench-fill').producer();
+  await producer.connect();
+  try {
+    // The sink creates its tables at start; a first quick collector pass also warms its code paths.
+    const warm = await freshTopic('bench-ch');
+    await fill(producer, warm, spanMessages(PER_MESSAGE));
+    await runCollector({ factory: clickhouseSinkFactory, sinkOptions: { url: db.url, database: db.name, minInsertIntervalMs: 0 }, topic: warm, kind: 'span', expected: PER_MESSAGE, maxRecords: BATCH, timeoutMs: 60_000 });
+    await db.client.command({ query: `CREATE TABLE bench_spans AS spans` });
+    for (let run = 1; run <= args.runs; run++) {
+      const messages = spanMessages(n);
+      const topic = await freshTopic('bench-ch');
+      await fill(producer, topic, messages);
+      const rows = messages.flatMap((m) => decodeSpans(m)).map(spanToRow);
+
+      const rawStart = performance.now();
+      for (let i = 0; i < rows.length; i += BATCH) {
+        await db.client.insert({ table: 'bench_spans', values: rows.slice(i, i + BATCH), format: 'JSONEachRow' });
+      }
+      const rawRate = rows.length / ((performance.now() - rawStart) / 1000);
+
+      const collector = await runCollector({ factory: clickhouseSinkFactory, sinkOptions: { url: db.url, database: db.name, minInsertIntervalMs: 0 }, topic, kind: 'span', expected: rows.length, maxRecords: BATCH, timeoutMs: 180_000 });
+      out.metric('collector → spans', 'rows/s', collector.perSecond);
+      out.metric('raw client insert → identical table', 'rows/s', rawRate);
+      out.ratio('clickhouse', 'collector rows/s / raw @clickhouse/client JSONEachRow rows/s', collector.perSecond / rawRate, { op: '>=', value: 0.8 });
+      progress(`run ${run}/${args.runs}: collector ${collector.perSecond.toFixed(0)} rows/s, raw ${rawRate.toFixed(0)} rows/s`);
+    }
+    out.note(`${n} spans per run in OTLP messages of ${PER_MESSAGE}; batches of ${BATCH} rows on both sides; minInsertIntervalMs 0 so the sink does not wait between inserts.`);
+  } finally {
+    await producer.disconnect();
+    await db.drop();
+  }
+  out.emit();
+}
+
+main().then(() => process.exit(0), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
