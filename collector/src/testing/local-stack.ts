@@ -1,29 +1,9 @@
-/**
- * Access to the local stack (test/stack) for integration tests. test/ is outside this package's
- * rootDir, so its modules are required at runtime by path; the types below mirror the parts used.
- */
-import { resolve } from 'node:path';
+/** Access to the local stack (test/stack) for integration tests of the collector. */
 import { randomBytes } from 'node:crypto';
 
-/** The subset of test/stack's StackEndpoints these tests read. */
-export interface StackEndpointsView {
-  kafka: { brokers: string[] };
-}
-
-function stackModule<T>(name: string): T {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(resolve(__dirname, '..', '..', '..', 'test', 'stack', name)) as T;
-}
-
 /** Endpoints of the running stack; throws naming `npm run stack -- up` when it is not up. */
-export function stackEndpoints(): StackEndpointsView {
-  return stackModule<{ loadStackEndpoints(): StackEndpointsView }>('endpoints').loadStackEndpoints();
-}
-
-/** Sends a command to the mock Kafka cluster's control port (e.g. `create_topic t 4`). */
-export function kafkaControl(command: string): Promise<string> {
-  return stackModule<{ kafkaControl(c: string): Promise<string> }>('kafka-control').kafkaControl(command);
-}
+export { loadStackEndpoints as stackEndpoints } from '../../../test/stack/endpoints';
+export { kafkaControl } from '../../../test/stack/kafka-control';
 
 /** A name no other test run uses. */
 export function uniqueName(prefix: string): string {

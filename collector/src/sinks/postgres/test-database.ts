@@ -1,25 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { resolve } from 'node:path';
 import { Client, escapeIdentifier } from 'pg';
 import { newEventId, nowTimestamp, type AuditEvent, type JournalEvent } from '@hindsight/sdk/contract';
 import { runMigrations } from './migrate';
 import type { SinkRecord } from '../records';
+import { loadStackEndpoints, type StackEndpoints } from '../../../../test/stack/endpoints';
 
-/** The part of test/stack/endpoints.ts's StackEndpoints these tests use. */
-interface StackPostgres {
-  postgres: { host: string; port: number; user: string; database: string };
-}
-
-/**
- * Endpoints of the running local stack through test/stack's loadStackEndpoints, which throws naming
- * `npm run stack -- up` when the stack is down. Loaded at run time: test/stack is outside this
- * package's TypeScript root.
- */
-function stackPostgres(): StackPostgres['postgres'] {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(resolve(__dirname, '..', '..', '..', '..', 'test', 'stack', 'endpoints')) as { loadStackEndpoints(): StackPostgres };
-  return mod.loadStackEndpoints().postgres;
-}
+type StackPostgres = StackEndpoints['postgres'];
 
 /** A migrated, throw-away database on the stack's Postgres, with URLs for each role. */
 export interface TestDatabase {
@@ -35,13 +21,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function urlFor(pg: StackPostgres['postgres'], user: string, database: string): string {
+function urlFor(pg: StackPostgres, user: string, database: string): string {
   return `postgres://${encodeURIComponent(user)}@${pg.host}:${pg.port}/${encodeURIComponent(database)}`;
 }
 
 /** Creates `hs_test_<prefix>_<random>` and migrates it (roles are cluster-wide and shared). */
 export async function createTestDatabase(prefix: string, migrate = true): Promise<TestDatabase> {
-  const pg = stackPostgres();
+  const pg = loadStackEndpoints().postgres;
   const name = `hs_test_${prefix}_${randomBytes(4).toString('hex')}`;
   const root = new Client({ connectionString: urlFor(pg, pg.user, pg.database) });
   await root.connect();

@@ -2,18 +2,12 @@ import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import type { SinkRecord } from '../records';
 import { createRedMetricsSink } from './index';
-
-// test/stack lies outside this package's TypeScript root, so its helpers are loaded at run time.
-const stackModule = <T>(name: string): T =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require(resolve(__dirname, '..', '..', '..', '..', 'test', 'stack', name)) as T;
-const { loadStackEndpoints } = stackModule<{ loadStackEndpoints(): { prometheus: { url: string } } }>('endpoints');
-const { registerScrapeTarget } = stackModule<{ registerScrapeTarget(name: string, hostPort: string): () => void }>('prometheus-targets');
+import { loadStackEndpoints } from '../../../../test/stack/endpoints';
+import { registerScrapeTarget } from '../../../../test/stack/prometheus-targets';
 
 interface PromVector {
   status: string;
