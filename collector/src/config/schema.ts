@@ -127,6 +127,12 @@ export const CollectorConfigSchema = Type.Object(
         /** A member that sends no heartbeat for this long is removed from its group. */
         sessionTimeoutMs: Type.Integer({ minimum: 1000, maximum: 300_000, default: 30_000 }),
         heartbeatIntervalMs: Type.Integer({ minimum: 100, maximum: 60_000, default: 3000 }),
+        /**
+         * Longest a fetch waits for data. Kafka answers as soon as data arrives, so a low value only
+         * adds empty fetches while idle; a broker that does not wake early (the test cluster) would
+         * otherwise hold every new message for kafkajs's 5 s default.
+         */
+        maxWaitTimeMs: Type.Integer({ minimum: 10, maximum: 30_000, default: 500 }),
         /** Where a group with no committed offset starts. */
         fromBeginning: Type.Boolean({ default: true }),
         /** Kafka connection timeout. */

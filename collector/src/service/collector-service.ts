@@ -79,6 +79,7 @@ export class CollectorService {
       const consumer = new SinkConsumer(plan, this.kafka, sink, guard, dlq, this.metrics, this.logger.child({ pipeline: plan.pipeline }), {
         sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
         heartbeatIntervalMs: this.config.kafka.heartbeatIntervalMs,
+        maxWaitTimeMs: this.config.kafka.maxWaitTimeMs,
         fromBeginning: this.config.kafka.fromBeginning,
       });
       this.consumers.push(consumer);

@@ -23,6 +23,8 @@ interface Buffered {
 export interface ConsumerSettings {
   sessionTimeoutMs: number;
   heartbeatIntervalMs: number;
+  /** Longest a fetch waits for data (see the `kafka.maxWaitTimeMs` config). */
+  maxWaitTimeMs: number;
   fromBeginning: boolean;
 }
 
@@ -70,6 +72,7 @@ export class SinkConsumer {
       groupId: plan.groupId,
       sessionTimeout: settings.sessionTimeoutMs,
       heartbeatInterval: settings.heartbeatIntervalMs,
+      maxWaitTimeInMs: settings.maxWaitTimeMs,
       // One batch may be bigger than maxRecords; bound what one fetch brings in.
       maxBytesPerPartition: 1024 * 1024,
     });
