@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, Client } from 'pg';
+import type { AuditRow as StoredAuditRow, EnvelopeRow, JournalRow as StoredJournalRow } from '../../sinks/postgres/rows';
 
 /** Anything that runs a parameterized query: a pool, a pooled client or a single client. */
 export type PgQueryable = Pick<Pool | PoolClient | Client, 'query'>;
@@ -9,8 +10,8 @@ export interface ActorView {
   type: string;
 }
 
-/** A journal event as the API returns it. `archived` marks a row read from the pinned-run archive. */
-export interface JournalEventView {
+/** The envelope fields every event carries, as the API returns them. */
+export interface EventEnvelopeView {
   eventId: string;
   /** Contract timestamp, microsecond precision. */
   ts: string;
@@ -21,6 +22,10 @@ export interface JournalEventView {
   traceId: string | null;
   spanId: string | null;
   actor: ActorView;
+}
+
+/** A journal event as the API returns it. `archived` marks a row read from the pinned-run archive. */
+export interface JournalEventView extends EventEnvelopeView {
   scope: string;
   runId: string | null;
   kind: string;
@@ -32,16 +37,7 @@ export interface JournalEventView {
 }
 
 /** An audit event as the API returns it (`seq` is its position in the tenant's hash chain). */
-export interface AuditEventView {
-  eventId: string;
-  ts: string;
-  tenant: string;
-  service: string;
-  correlationId: string;
-  causationId: string | null;
-  traceId: string | null;
-  spanId: string | null;
-  actor: ActorView;
+export interface AuditEventView extends EventEnvelopeView {
   action: string;
   resource: { type: string; id: string };
   outcome: string;
@@ -51,53 +47,20 @@ export interface AuditEventView {
   seq: string;
 }
 
-/** Columns shared by the journal queries (snake_case as selected). */
-export interface JournalRow {
-  event_id: string;
-  ts: string;
-  tenant: string;
-  service: string;
-  correlation_id: string;
-  causation_id: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-  actor_id: string;
-  actor_type: string;
-  scope: string;
-  run_id: string | null;
-  kind: string;
-  severity: string;
-  summary: string;
-  details: unknown;
-  pointers: Record<string, string> | null;
+/** The stored envelope columns the queries select (all but the schema reference). */
+type SelectedEnvelope = Omit<EnvelopeRow, 'schema_name' | 'schema_version'>;
+
+/** Columns shared by the journal queries (snake_case as selected), plus where the row was read from. */
+export interface JournalRow extends Omit<StoredJournalRow, 'schema_name' | 'schema_version'> {
   archived: boolean;
 }
 
-/** Columns of the audit queries. */
-export interface AuditRow {
-  event_id: string;
-  ts: string;
-  tenant: string;
-  service: string;
-  correlation_id: string;
-  causation_id: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-  actor_id: string;
-  actor_type: string;
-  action: string;
-  resource_type: string;
-  resource_id: string;
-  outcome: string;
-  reason: string | null;
-  details: unknown;
-  client_ip: string | null;
-  client_user_agent: string | null;
+/** Columns of the audit queries, with the row's place in its tenant's chain. */
+export interface AuditRow extends Omit<StoredAuditRow, 'schema_name' | 'schema_version'> {
   seq: string;
 }
 
-/** Maps a journal row to its API shape. */
-export function journalView(r: JournalRow): JournalEventView {
+function envelopeView(r: SelectedEnvelope): EventEnvelopeView {
   return {
     eventId: r.event_id,
     ts: r.ts,
@@ -108,6 +71,13 @@ export function journalView(r: JournalRow): JournalEventView {
     traceId: r.trace_id,
     spanId: r.span_id,
     actor: { id: r.actor_id, type: r.actor_type },
+  };
+}
+
+/** Maps a journal row to its API shape. */
+export function journalView(r: JournalRow): JournalEventView {
+  return {
+    ...envelopeView(r),
     scope: r.scope,
     runId: r.run_id,
     kind: r.kind,
@@ -122,15 +92,7 @@ export function journalView(r: JournalRow): JournalEventView {
 /** Maps an audit row to its API shape. */
 export function auditView(r: AuditRow): AuditEventView {
   return {
-    eventId: r.event_id,
-    ts: r.ts,
-    tenant: r.tenant,
-    service: r.service,
-    correlationId: r.correlation_id,
-    causationId: r.causation_id,
-    traceId: r.trace_id,
-    spanId: r.span_id,
-    actor: { id: r.actor_id, type: r.actor_type },
+    ...envelopeView(r),
     action: r.action,
     resource: { type: r.resource_type, id: r.resource_id },
     outcome: r.outcome,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditRow } from './rows';
 
 /** prev_hash of a tenant's first row (seq 1). */
 export const GENESIS_HASH: Buffer = Buffer.alloc(32);
@@ -11,27 +12,9 @@ export const CHAIN_VERSION = 1;
  * spelling) plus `seq`. Absent optional fields are null. `ts` is UTC with six fractional digits as
  * Postgres prints it; `seq` is a decimal string (bigint).
  */
-export interface AuditChainFields {
-  event_id: string;
-  schema_name: string;
-  schema_version: number;
-  ts: string;
-  tenant: string;
-  service: string;
-  correlation_id: string;
-  causation_id: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-  actor_id: string;
-  actor_type: string;
-  action: string;
-  resource_type: string;
-  resource_id: string;
-  outcome: string;
-  reason: string | null;
+export interface AuditChainFields extends Omit<AuditRow, 'details'> {
+  /** As parsed back from jsonb by verify-audit: any JSON value. */
   details: unknown;
-  client_ip: string | null;
-  client_user_agent: string | null;
   seq: string;
 }
 

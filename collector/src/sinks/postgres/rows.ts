@@ -1,4 +1,4 @@
-import type { AuditEvent, JournalEvent } from '@hindsight/sdk/contract';
+import type { AuditEvent, Envelope, JournalEvent } from '@hindsight/sdk/contract';
 
 /**
  * Column naming rule of every Hindsight table: a contract field path with dots replaced by
@@ -8,8 +8,8 @@ export function columnOf(fieldPath: string): string {
   return fieldPath.replace(/\./g, '_');
 }
 
-/** An audit event's contract fields as column values (before seq and hashes are assigned). */
-export interface AuditRow {
+/** The envelope's contract fields as column values: the columns every event table shares. */
+export interface EnvelopeRow {
   event_id: string;
   schema_name: string;
   schema_version: number;
@@ -22,6 +22,10 @@ export interface AuditRow {
   span_id: string | null;
   actor_id: string;
   actor_type: string;
+}
+
+/** An audit event's contract fields as column values (before seq and hashes are assigned). */
+export interface AuditRow extends EnvelopeRow {
   action: string;
   resource_type: string;
   resource_id: string;
@@ -33,19 +37,7 @@ export interface AuditRow {
 }
 
 /** A journal event's contract fields as column values. */
-export interface JournalRow {
-  event_id: string;
-  schema_name: string;
-  schema_version: number;
-  ts: string;
-  tenant: string;
-  service: string;
-  correlation_id: string;
-  causation_id: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-  actor_id: string;
-  actor_type: string;
+export interface JournalRow extends EnvelopeRow {
   scope: string;
   run_id: string | null;
   kind: string;
@@ -55,7 +47,7 @@ export interface JournalRow {
   pointers: Record<string, string> | null;
 }
 
-export function auditRow(e: AuditEvent): AuditRow {
+function envelopeRow(e: Envelope): EnvelopeRow {
   return {
     event_id: e.event_id,
     schema_name: e.schema.name,
@@ -69,6 +61,12 @@ export function auditRow(e: AuditEvent): AuditRow {
     span_id: e.span_id ?? null,
     actor_id: e.actor.id,
     actor_type: e.actor.type,
+  };
+}
+
+export function auditRow(e: AuditEvent): AuditRow {
+  return {
+    ...envelopeRow(e),
     action: e.action,
     resource_type: e.resource.type,
     resource_id: e.resource.id,
@@ -82,18 +80,7 @@ export function auditRow(e: AuditEvent): AuditRow {
 
 export function journalRow(e: JournalEvent): JournalRow {
   return {
-    event_id: e.event_id,
-    schema_name: e.schema.name,
-    schema_version: e.schema.version,
-    ts: e.ts,
-    tenant: e.tenant,
-    service: e.service,
-    correlation_id: e.correlation_id,
-    causation_id: e.causation_id ?? null,
-    trace_id: e.trace_id ?? null,
-    span_id: e.span_id ?? null,
-    actor_id: e.actor.id,
-    actor_type: e.actor.type,
+    ...envelopeRow(e),
     scope: e.scope,
     run_id: e.run_id ?? null,
     kind: e.kind,
