@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { bindQuery, type ServerCapabilities } from '../../sinks/clickhouse';
+import { runQuery, type ServerCapabilities, type StoredLog, type StoredSpan } from '../../sinks/clickhouse';
 import { apiSql } from './sql-files';
 import { coversAllTenants, type TenantScope } from './tenant-scope';
 
@@ -10,52 +10,16 @@ export interface ClickHouseReader {
 }
 
 /** A span of the drilldown (UInt64 columns as decimal strings). */
-export interface DrilldownSpan {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
-  service: string;
-  operation: string;
-  kind: number;
-  status_code: number;
-  status_message: string;
-  start_time_ns: string;
-  end_time_ns: string;
-  duration_ns: string;
-  tenant: string;
-  run_id: string;
-  attributes: string;
-}
+export type DrilldownSpan = Omit<StoredSpan, 'correlation_id' | 'scope_name' | 'resource' | 'events'>;
 
 /** A log record of the drilldown. */
-export interface DrilldownLog {
-  log_id: string;
-  trace_id: string;
-  span_id: string;
-  time_ns: string;
-  severity_number: number;
-  severity_text: string;
-  body: string;
-  service: string;
-  tenant: string;
-  run_id: string;
-}
+export type DrilldownLog = Omit<StoredLog, 'observed_time_ns' | 'attributes' | 'resource'>;
 
 // Values reach the SQL only through bindQuery: native parameters on current servers, the tested
 // literal escaper (sinks/clickhouse/sql-literal.ts) on 18.16.
-async function run<T>(ch: ClickHouseReader, file: string, tenants: TenantScope, correlationId: string, limit: number): Promise<T[]> {
-  const bound = bindQuery(
-    apiSql(file),
-    {
-      correlation_id: correlationId,
-      all_tenants: coversAllTenants(tenants) ? 1 : 0,
-      tenants: [...tenants],
-      limit,
-    },
-    ch.caps,
-  );
-  const rs = await ch.client.query({ ...bound, format: 'JSONEachRow' });
-  return rs.json<T>();
+function run<T>(ch: ClickHouseReader, file: string, tenants: TenantScope, correlationId: string, limit: number): Promise<T[]> {
+  const params = { correlation_id: correlationId, all_tenants: coversAllTenants(tenants) ? 1 : 0, tenants: [...tenants], limit };
+  return runQuery<T>(ch.client, ch.caps, apiSql(file), params);
 }
 
 function uniqueBy<T>(rows: T[], key: (r: T) => string): T[] {

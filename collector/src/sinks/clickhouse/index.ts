@@ -10,7 +10,7 @@ export { capabilitiesFor, detectCapabilities, parseServerVersion, type ServerCap
 export { sqlString, sqlIdentifier, sqlUnsigned, sqlStringArray } from './sql-literal';
 export { bindQuery, type BoundQuery, type QueryParams } from './bound-query';
 export { applyMigrations, ensureDatabase, type MigrationReport } from './migrations';
-export { spansByCorrelation, spansByTrace, logsByCorrelation, spanRollup, type StoredSpan, type StoredLog, type SpanRollupRow } from './queries';
+export { runQuery, spansByCorrelation, spansByTrace, logsByCorrelation, spanRollup, type StoredSpan, type StoredLog, type SpanRollupRow } from './queries';
 export { runClickHouseRetention, type RetentionOptions, type RetentionReport, type PinMode } from './retention';
 export { rebuildSpanRollup } from './rollup-rebuild';
 

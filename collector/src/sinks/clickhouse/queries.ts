@@ -1,46 +1,19 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { bindQuery, type QueryParams } from './bound-query';
 import type { ServerCapabilities } from './server-capabilities';
+import type { LogsTableRow, SpansTableRow } from './row-mapping';
 import { loadQuery } from './sql-files';
 
-/** A span as the drilldown returns it (UInt64 columns as decimal strings, JSON columns as text). */
-export interface StoredSpan {
+/**
+ * A span as the drilldown returns it: the `spans` columns but the DateTime key (UInt64 columns as
+ * decimal strings, JSON columns as text); the by-trace query returns its correlation id.
+ */
+export interface StoredSpan extends Omit<SpansTableRow, 'correlation_id' | 'start_time'> {
   correlation_id?: string;
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
-  service: string;
-  operation: string;
-  kind: number;
-  status_code: number;
-  status_message: string;
-  start_time_ns: string;
-  end_time_ns: string;
-  duration_ns: string;
-  tenant: string;
-  run_id: string;
-  scope_name: string;
-  attributes: string;
-  resource: string;
-  events: string;
 }
 
-/** A log record as the drilldown returns it. */
-export interface StoredLog {
-  log_id: string;
-  trace_id: string;
-  span_id: string;
-  time_ns: string;
-  observed_time_ns: string;
-  severity_number: number;
-  severity_text: string;
-  body: string;
-  service: string;
-  tenant: string;
-  run_id: string;
-  attributes: string;
-  resource: string;
-}
+/** A log record as the drilldown returns it: the `logs` columns but the correlation id and DateTime key. */
+export type StoredLog = Omit<LogsTableRow, 'correlation_id' | 'time'>;
 
 /** One per-minute rollup row. Counts come back as decimal strings (UInt64). */
 export interface SpanRollupRow {
@@ -55,11 +28,20 @@ export interface SpanRollupRow {
   duration_quantiles_ns: number[];
 }
 
-/** Runs a query file with bound parameters and returns its rows. */
-export async function runQueryFile<T>(client: ClickHouseClient, caps: ServerCapabilities, file: string, params: QueryParams): Promise<T[]> {
-  const bound = bindQuery(loadQuery(file), params, caps);
-  const rs = await client.query({ ...bound, format: 'JSONEachRow' });
+/** Runs `sql` with bound parameters (see bindQuery) and returns its rows. */
+export async function runQuery<T>(
+  client: ClickHouseClient,
+  caps: Pick<ServerCapabilities, 'queryParams'>,
+  sql: string,
+  params: QueryParams,
+): Promise<T[]> {
+  const rs = await client.query({ ...bindQuery(sql, params, caps), format: 'JSONEachRow' });
   return rs.json<T>();
+}
+
+/** Runs a query file of sql/queries with bound parameters and returns its rows. */
+export function runQueryFile<T>(client: ClickHouseClient, caps: ServerCapabilities, file: string, params: QueryParams): Promise<T[]> {
+  return runQuery<T>(client, caps, loadQuery(file), params);
 }
 
 /** Every span of one correlation id, once each, in start order. */
