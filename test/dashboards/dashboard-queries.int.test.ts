@@ -2,8 +2,7 @@
  * Every query of every dashboard runs against the local stack after demo traffic, with Grafana's macros
  * and variables expanded as Grafana would: Postgres as the SELECT-only hindsight_reader, ClickHouse SQL
  * on the stack's 18.16 server, PromQL through Prometheus's /api/v1/query_range. Each must succeed,
- * return the columns its panel type needs, and return rows (a short, named list of series may be
- * legitimately empty).
+ * return the columns its panel type needs, and return rows.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,16 +13,10 @@ import { createTestDatabase as createPgDatabase, type TestDatabase as PgDatabase
 import { createTestDatabase as createChDatabase, type TestDatabase as ChDatabase } from '../../collector/src/sinks/clickhouse/test-database';
 import { loadStackEndpoints, type StackEndpoints } from '../stack/endpoints';
 import { registerScrapeTarget } from '../stack/prometheus-targets';
-import { startDemoCollector, sendPoison, sendTraffic, type DemoCollector, type Traffic } from './demo-traffic';
+import { startDemoApp, startDemoCollector, sendPoison, sendTraffic, type DemoApp, type DemoCollector, type Traffic } from './demo-traffic';
 import { extractQueries, type DashboardQuery } from './query-extract';
 import { expandClickHouse, expandPostgres, expandPrometheus, type Interpolation } from './macro-expand';
 import { runClickHouse, runLabelValues, runPostgres, runPrometheus, type QueryResult } from './query-runners';
-
-/**
- * Series the traffic of this test cannot produce. `hindsight_sdk_dropped_total` is counted inside an
- * application's SDK when its queues overflow and is scraped from the app, not from the collector.
- */
-const EXPECTED_EMPTY = new Set(['pipeline-health.json panel "SDK drops by level" A']);
 
 const suffix = randomBytes(4).toString('hex');
 const services = [`billing-api-${suffix}`, `ledger-${suffix}`];
@@ -32,7 +25,9 @@ let pg: PgDatabase;
 let ch: ChDatabase;
 let reader: Client;
 let collector: DemoCollector;
-let unregister: () => void = () => undefined;
+let app: DemoApp | undefined;
+const appTarget = `dash-app-${suffix}`;
+const unregister: Array<() => void> = [];
 const started = new Date();
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -65,23 +60,33 @@ before(async () => {
   reader = await pg.connect(pg.readerUrl);
   collector = await startDemoCollector(stack, suffix, pg.writerUrl, ch.name);
   const target = `dash-${suffix}`;
-  unregister = registerScrapeTarget(target, `127.0.0.1:${collector.service.port}`);
+  unregister.push(registerScrapeTarget(target, `127.0.0.1:${collector.service.port}`));
   const mine = `target_name="${target}"`;
+  // An app with the SDK: its log queue overflows in every round, and Prometheus scrapes its drop counter.
+  app = await startDemoApp(stack, suffix);
+  unregister.push(registerScrapeTarget(appTarget, `127.0.0.1:${app.metricsPort}`));
+  const appDrops = `sum(hindsight_sdk_dropped_total{target_name="${appTarget}",kind="logs"})`;
 
   // Round 1: the flaky sink fails, so writes are retried and its circuit breaker opens.
   collector.flaky.failing = true;
+  const dropped1 = app.burst(200);
+  assert.ok(dropped1 > 0, `the SDK dropped nothing from a burst larger than its log queue: ${JSON.stringify(app.hs.stats().dropped)}`);
   await sendTraffic(collector, traffic);
   await sendPoison(collector);
   await until('retries and an open breaker scraped', async () =>
     (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 1`)) && (await promHas(`hindsight_sink_write_retries_total{${mine}}`)) ? true : undefined);
   await until('DLQ and RED counters scraped', async () =>
     (await promHas(`hindsight_dlq_messages_total{${mine}}`)) && (await promHas(`hindsight_span_requests_total{${mine}}`)) ? true : undefined);
+  await until('SDK drops scraped', async () => ((await promHas(`${appDrops} >= ${dropped1}`)) ? true : undefined));
   // Round 2, after Prometheus saw the counters exist: increases now show up in rate()/increase().
   collector.flaky.failing = false;
+  const dropped2 = app.burst(200);
+  assert.ok(dropped2 > dropped1, 'the second burst was not shed');
   await sendTraffic(collector, { ...traffic });
   await sendPoison(collector);
   await until('second round scraped', async () =>
-    (await promHas(`hindsight_dlq_messages_total{${mine}} >= 2`)) && (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 0`)) ? true : undefined);
+    (await promHas(`hindsight_dlq_messages_total{${mine}} >= 2`)) && (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 0`)) &&
+    (await promHas(`${appDrops} >= ${dropped2}`)) ? true : undefined);
   await until('rows in Postgres', async () => {
     const r = await pg.admin.query('SELECT (SELECT count(*) FROM hindsight.journal_event)::int AS j, (SELECT count(*) FROM hindsight.audit_event)::int AS a');
     return r.rows[0].j >= 10 && r.rows[0].a >= 4 ? true : undefined;
@@ -96,7 +101,8 @@ before(async () => {
 });
 
 after(async () => {
-  unregister();
+  for (const u of unregister) u();
+  await app?.stop();
   await collector?.stop();
   await pg?.drop();
   await ch?.drop();
@@ -152,7 +158,6 @@ for (const q of queries) {
   test(`${q.where} runs and returns what the ${q.source} needs`, async () => {
     const r = await run(q, interpolation());
     checkShape(q, r);
-    if (EXPECTED_EMPTY.has(q.where)) return; // succeeded; no data can exist for it here (see EXPECTED_EMPTY)
     assert.ok(r.rows > 0, `${q.where}: no rows`);
     if (q.source === 'variable') for (const s of services) assert.ok(r.firstColumn.includes(s), `${q.where}: ${s} missing from ${r.firstColumn.join(', ')}`);
   });
@@ -176,6 +181,21 @@ test('pipeline and RED panels show this run\'s traffic, not only older series', 
   await has('Batch write latency p99', 'sink', 'clickhouse', false);
   await has('Requests per second', 'service', services[0]!, true);
   await has('Error ratio', 'service', services[1]!, true);
+});
+
+test('"SDK drops by level" shows this run\'s app shedding DEBUG and INFO logs', async () => {
+  // The panel's own query, narrowed to the app started by this test (other apps may be scraped too).
+  const i = interpolation();
+  const q = queries.find((x) => x.where === 'pipeline-health.json panel "SDK drops by level" A')!;
+  assert.ok(q.text.includes('hindsight_sdk_dropped_total['), `unexpected query: ${q.text}`);
+  const narrowed = q.text.replaceAll('hindsight_sdk_dropped_total[', `hindsight_sdk_dropped_total{target_name="${appTarget}"}[`);
+  const r = await runPrometheus(stack.prometheus.url, expandPrometheus(narrowed, i), i.range, i.intervalSeconds);
+  checkShape(q, r);
+  for (const level of ['DEBUG', 'INFO']) {
+    const s = (r.series ?? []).filter((x) => x.labels['kind'] === 'logs' && x.labels['level'] === level);
+    assert.equal(s.length, 1, `no logs/${level} series: ${JSON.stringify(r.series)}`);
+    assert.ok(s[0]!.nonZero, `logs/${level} drops never above zero`);
+  }
 });
 
 test('the errors-only toggle keeps ERROR events only, and the drilldown sees every store', async () => {

@@ -3,7 +3,8 @@
  * (CollectorService, what `hindsight-collector run` starts) with the Postgres, ClickHouse and RED
  * metrics sinks consumes audit, journal, OTLP span and OTLP log messages from the stack's Kafka, plus
  * poison messages (dead-lettered) and a sink that fails for a while (retries, circuit breaker).
- * Its /metrics is registered as a Prometheus scrape target.
+ * Its /metrics is registered as a Prometheus scrape target. An app instrumented with the SDK, with tiny
+ * queues and its metrics endpoint on, logs bursts that overflow its queues, so the SDK really sheds.
  */
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
@@ -12,6 +13,7 @@ import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { init, type Hindsight } from '@hindsight/sdk';
 import { ATTR, exampleAuditEvent, exampleJournalEvent, newEventId, nowTimestamp, type JournalEvent } from '@hindsight/sdk/contract';
 import { loadConfig } from '../../collector/src/config/load-config';
 import { CollectorService } from '../../collector/src/service/collector-service';
@@ -152,4 +154,64 @@ export async function sendTraffic(c: DemoCollector, t: Traffic): Promise<void> {
 /** Bytes no decoder accepts: dead-lettered with JSON_INVALID. */
 export async function sendPoison(c: DemoCollector): Promise<void> {
   await c.producer.send({ topic: c.topics.audit, messages: [{ key: 'poison', value: '{"event_id": ' }] });
+}
+
+export interface DemoApp {
+  hs: Hindsight;
+  serviceName: string;
+  /** Port of the SDK's Prometheus endpoint (127.0.0.1). */
+  metricsPort: number;
+  topics: { spans: string; logs: string; audit: string; journal: string };
+  /**
+   * Logs `count` DEBUG then `count` INFO lines in one synchronous burst. The log queue holds 16, so all
+   * but the first few are shed; returns the SDK's total of dropped log records afterwards.
+   */
+  burst(count: number): number;
+  stop(): Promise<void>;
+}
+
+/** Sum of the SDK's drop counts for one kind (keys are `kind/level/reason`). */
+export function droppedOf(hs: Hindsight, kind: string): number {
+  return Object.entries(hs.stats().dropped)
+    .filter(([key]) => key.startsWith(`${kind}/`))
+    .reduce((sum, [, n]) => sum + n, 0);
+}
+
+/**
+ * Starts the SDK in this process (only one may run at a time) as an app of its own, sending to topics
+ * of its own on the stack's Kafka, with 16-entry log and span queues and the metrics endpoint on an
+ * ephemeral port.
+ */
+export async function startDemoApp(stack: StackEndpoints, suffix: string): Promise<DemoApp> {
+  const topics = { spans: `dash-app-spans-${suffix}`, logs: `dash-app-logs-${suffix}`, audit: `dash-app-audit-${suffix}`, journal: `dash-app-journal-${suffix}` };
+  for (const t of Object.values(topics)) await kafkaControl(`create_topic ${t} 1`);
+  const serviceName = `dash-app-${suffix}`;
+  const hs = init({
+    serviceName,
+    env: {},
+    kafka: { brokers: stack.kafka.brokers, topics },
+    logLevel: 'debug',
+    queues: { spans: 16, logs: 16 },
+    prometheus: { port: 0, host: '127.0.0.1' },
+    runtimeMetrics: false,
+  });
+  const metricsPort = await hs.metricsPort;
+  if (metricsPort === undefined || metricsPort <= 0) {
+    await hs.shutdown();
+    throw new Error(`the SDK's metrics endpoint did not start (port ${String(metricsPort)})`);
+  }
+  return {
+    hs,
+    serviceName,
+    metricsPort,
+    topics,
+    burst(count) {
+      for (let i = 0; i < count; i++) hs.logger.debug({ i }, 'cache probe');
+      for (let i = 0; i < count; i++) hs.logger.info({ i }, 'invoice listed');
+      return droppedOf(hs, 'logs');
+    },
+    async stop() {
+      await hs.shutdown();
+    },
+  };
 }
