@@ -12,21 +12,17 @@
  * handled, so an app that does not await it is never crashed by an unhandled rejection; the failure
  * also goes to the error handler.
  */
-import { trace } from '@opentelemetry/api';
-import { CURRENT_SCHEMA_VERSION, SCHEMA_NAMES, formatTimestampMicros, formatViolations, newEventId, nowMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
+import { formatTimestampMicros, formatViolations, newEventId, nowMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
-import { currentContext, type ContextFields } from '../pipeline/context-fields';
+import { captureCallSite, stampEnvelope, type CallSite } from '../pipeline/event-envelope';
 import { Lane } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 import { AuditError } from './audit-error';
 
-interface PendingAudit {
+interface PendingAudit extends CallSite {
   input: AuditRecordInput;
-  ctx: ContextFields | undefined;
-  traceId: string | undefined;
-  spanId: string | undefined;
   /** Drawn at build time (or when the event fails before it), then never changed. */
   eventId?: string;
   micros: bigint;
@@ -69,19 +65,10 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
   };
 
   const build = (p: PendingAudit): AuditEvent | undefined => {
-    const { input, ctx } = p;
+    const { input } = p;
     const eventId = (p.eventId ??= newEventId());
     const candidate: Record<string, unknown> = {
-      event_id: eventId,
-      schema: { name: SCHEMA_NAMES.audit, version: CURRENT_SCHEMA_VERSION.audit },
-      ts: formatTimestampMicros(p.micros),
-      tenant: ctx?.tenant ?? config.tenant,
-      service: config.serviceName,
-      correlation_id: ctx?.correlationId ?? eventId,
-      causation_id: ctx?.causationId ?? null,
-      trace_id: p.traceId ?? null,
-      span_id: p.spanId ?? null,
-      actor: input.actor ?? ctx?.actor ?? { id: config.serviceName, type: 'service' },
+      ...stampEnvelope(p, config, { kind: 'audit', eventId, ts: formatTimestampMicros(p.micros), correlationFallback: eventId, actor: input.actor }),
       action: input.action,
       resource: input.resource,
       outcome: input.outcome,
@@ -144,13 +131,9 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
           reject(new AuditError('AUDIT_SHUTDOWN', 'audit.record() called after shutdown()'));
           return promise;
         }
-        const sc = trace.getActiveSpan()?.spanContext();
-        const valid = sc !== undefined && trace.isSpanContextValid(sc);
         const p: PendingAudit = {
+          ...captureCallSite(),
           input,
-          ctx: currentContext(),
-          traceId: valid ? sc.traceId : undefined,
-          spanId: valid ? sc.spanId : undefined,
           micros: nowMicros(),
           deadline: Date.now() + config.ackTimeoutMs,
           settled: false,

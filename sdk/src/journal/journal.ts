@@ -4,19 +4,16 @@
  * Journal events go through a bounded queue: INFO/DEBUG are shed under overload, WARN/ERROR kept.
  * An event that breaks the contract is dropped (counted as `invalid`) and reported to the error handler.
  */
-import { CURRENT_SCHEMA_VERSION, SCHEMA_NAMES, formatViolations, newEventId, nowTimestamp, validateJournalEvent, type JournalEmitInput, type JournalEvent } from '../contract';
+import { formatViolations, newEventId, nowTimestamp, validateJournalEvent, type JournalEmitInput, type JournalEvent } from '../contract';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
-import { activeSpanIds, currentContext, type ContextFields } from '../pipeline/context-fields';
+import { captureCallSite, stampEnvelope, type CallSite } from '../pipeline/event-envelope';
 import { Lane, type LanePolicy } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 
-interface RawJournal {
+interface RawJournal extends CallSite {
   input: JournalEmitInput;
-  ctx: ContextFields | undefined;
-  traceId: string | undefined;
-  spanId: string | undefined;
   eventId: string;
   ts: string;
 }
@@ -43,16 +40,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
   const build = (r: RawJournal): JournalEvent | undefined => {
     const { input, ctx } = r;
     const candidate: Record<string, unknown> = {
-      event_id: r.eventId,
-      schema: { name: SCHEMA_NAMES.journal, version: CURRENT_SCHEMA_VERSION.journal },
-      ts: r.ts,
-      tenant: ctx?.tenant ?? config.tenant,
-      service: config.serviceName,
-      correlation_id: ctx?.correlationId ?? input.runId ?? ctx?.runId ?? r.eventId,
-      causation_id: ctx?.causationId ?? null,
-      trace_id: r.traceId ?? null,
-      span_id: r.spanId ?? null,
-      actor: ctx?.actor ?? { id: config.serviceName, type: 'service' },
+      ...stampEnvelope(r, config, { kind: 'journal', eventId: r.eventId, ts: r.ts, correlationFallback: input.runId ?? ctx?.runId ?? r.eventId }),
       scope: input.scope,
       run_id: input.runId ?? ctx?.runId ?? null,
       kind: input.kind,
@@ -86,8 +74,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
     emit(input: JournalEmitInput): string | undefined {
       try {
         if (pipeline.isStopped) return undefined;
-        const ids = activeSpanIds();
-        const raw: RawJournal = { input, ctx: currentContext(), traceId: ids?.traceId, spanId: ids?.spanId, eventId: newEventId(), ts: nowTimestamp() };
+        const raw: RawJournal = { ...captureCallSite(), input, eventId: newEventId(), ts: nowTimestamp() };
         if (!lane.queue.offer(raw)) return undefined;
         if (isHigh(raw) || lane.queue.size >= config.maxBatchSize) pipeline.nudge();
         return raw.eventId;
