@@ -17,5 +17,5 @@ export const sinkFactory: SinkFactory = {
   accepts: ['audit', 'journal'],
   optionsSchema: PostgresSinkConfigSchema,
   urlOption: 'url',
-  create: (ctx) => createPostgresSink(ctx.options, ctx.name),
+  create: (ctx) => createPostgresSink(ctx.options, ctx.name, ctx.metrics),
 };

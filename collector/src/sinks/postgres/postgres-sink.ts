@@ -1,4 +1,5 @@
 import { Pool, escapeIdentifier, type PoolClient } from 'pg';
+import { Counter, type Registry } from 'prom-client';
 import type { AuditEvent, JournalEvent } from '@hindsight/sdk/contract';
 import { ConfigError, PermanentError, TransientError, type HindsightError } from '../../errors/hindsight-error';
 import type { RecordKind, SinkRecord } from '../records';
@@ -28,10 +29,23 @@ export class PostgresSink implements Sink {
   private started = false;
   private stopped = false;
   private partitionTimer: NodeJS.Timeout | undefined;
+  /** Audit events of committed batches that were already stored (redelivery), skipped, not re-chained. */
+  private readonly redelivered: Counter<'sink' | 'kind'> | undefined;
 
-  constructor(config: unknown, name = 'postgres') {
+  constructor(config: unknown, name = 'postgres', metrics?: Registry) {
     this.config = parsePostgresSinkConfig(config, `sinks.${name}.options`);
     this.name = name;
+    if (metrics !== undefined) {
+      const metricName = 'hindsight_sink_redelivered_skipped_total';
+      this.redelivered =
+        (metrics.getSingleMetric(metricName) as Counter<'sink' | 'kind'> | undefined) ??
+        new Counter({
+          name: metricName,
+          help: 'Records skipped because the sink already stored them (redelivered after a crash or rebalance), per sink and kind.',
+          labelNames: ['sink', 'kind'],
+          registers: [metrics],
+        });
+    }
   }
 
   async start(): Promise<void> {
@@ -156,9 +170,10 @@ export class PostgresSink implements Sink {
     await this.withClient(async (client) => {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       try {
-        await appendAuditEvents(client, audit);
+        const inserted = await appendAuditEvents(client, audit);
         await insertJournalEvents(client, journal);
         await client.query('COMMIT');
+        if (audit.length > inserted) this.redelivered?.inc({ sink: this.name, kind: 'audit' }, audit.length - inserted);
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
@@ -196,6 +211,6 @@ export class PostgresSink implements Sink {
 }
 
 /** Builds a Postgres sink from its (unvalidated) config; throws a ConfigError on a bad config. */
-export function createPostgresSink(config: unknown, name = 'postgres'): PostgresSink {
-  return new PostgresSink(config, name);
+export function createPostgresSink(config: unknown, name = 'postgres', metrics?: Registry): PostgresSink {
+  return new PostgresSink(config, name, metrics);
 }
