@@ -6,7 +6,7 @@
 import { context as otelContext, defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ACTOR_TYPES, HEADERS, isIdentifier, type Actor } from '../contract';
-import { getContext, type ContextPatch, type HindsightContext } from './store';
+import { contextEntries, getContext, type ContextPatch, type HindsightContext } from './store';
 
 /** Header values as kafkajs and node:http present them. */
 export type HeaderValue = string | Buffer | ReadonlyArray<string | Buffer> | undefined;
@@ -47,17 +47,7 @@ export function injectContextHeaders<H extends HeaderMap>(
   ctx: HindsightContext | undefined = getContext(),
   traceContext: Context = otelContext.active(),
 ): H & Record<string, string> {
-  const out: Record<string, HeaderValue> = { ...headers };
-  if (ctx) {
-    out[HEADERS.correlationId] = ctx.correlationId;
-    if (ctx.causationId !== undefined) out[HEADERS.causationId] = ctx.causationId;
-    if (ctx.tenant !== undefined) out[HEADERS.tenant] = ctx.tenant;
-    if (ctx.actor !== undefined) {
-      out[HEADERS.actorId] = ctx.actor.id;
-      out[HEADERS.actorType] = ctx.actor.type;
-    }
-    if (ctx.runId !== undefined) out[HEADERS.runId] = ctx.runId;
-  }
+  const out: Record<string, HeaderValue> = { ...headers, ...contextEntries(ctx, HEADERS) };
   propagator.inject(traceContext, out, defaultTextMapSetter);
   return out as H & Record<string, string>;
 }

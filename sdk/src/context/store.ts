@@ -47,17 +47,25 @@ export function runInContext<T>(ctx: HindsightContext, fn: () => T): T {
   return storage.run(ctx, fn);
 }
 
+/** Names of the context's fields in one carrier: span/log attributes (`ATTR`) or headers (`HEADERS`). */
+export type ContextFieldNames = Record<'correlationId' | 'causationId' | 'tenant' | 'actorId' | 'actorType' | 'runId', string>;
+
+/** The context's fields under `names`; absent fields are left out. */
+export function contextEntries(ctx: HindsightContext | undefined, names: ContextFieldNames): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!ctx) return out;
+  out[names.correlationId] = ctx.correlationId;
+  if (ctx.causationId !== undefined) out[names.causationId] = ctx.causationId;
+  if (ctx.tenant !== undefined) out[names.tenant] = ctx.tenant;
+  if (ctx.actor !== undefined) {
+    out[names.actorId] = ctx.actor.id;
+    out[names.actorType] = ctx.actor.type;
+  }
+  if (ctx.runId !== undefined) out[names.runId] = ctx.runId;
+  return out;
+}
+
 /** The context as span/log attributes under the agreed `ATTR` names; absent fields are left out. */
 export function contextAttributes(ctx: HindsightContext | undefined = getContext()): Record<string, string> {
-  const attrs: Record<string, string> = {};
-  if (!ctx) return attrs;
-  attrs[ATTR.correlationId] = ctx.correlationId;
-  if (ctx.causationId !== undefined) attrs[ATTR.causationId] = ctx.causationId;
-  if (ctx.tenant !== undefined) attrs[ATTR.tenant] = ctx.tenant;
-  if (ctx.actor !== undefined) {
-    attrs[ATTR.actorId] = ctx.actor.id;
-    attrs[ATTR.actorType] = ctx.actor.type;
-  }
-  if (ctx.runId !== undefined) attrs[ATTR.runId] = ctx.runId;
-  return attrs;
+  return contextEntries(ctx, ATTR);
 }
