@@ -2,7 +2,8 @@
  * `npm run bench [-- --only sdk,app,...] [--runs N] [--quick] [--out DIR]`: runs each benchmark in its
  * own child process (isolation: one benchmark's heap, JIT state and open sockets never affect the next),
  * collects their per-run figures and writes docs/benchmarks.md's figures section and a JSON file.
- * The end-to-end latency benchmark (issue item 6) is not written yet; see docs/benchmarks.md.
+ * `e2e` (issue item 6) searches the maximum sustained rate and measures emit→queryable latency at 5 % and
+ * 50 % of it in every run: several minutes per run.
  * Benchmarks other than `sdk` need the local stack (`npm run stack -- up`; HINDSIGHT_STACK_DIR selects one).
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +22,7 @@ export const BENCHMARKS: Record<string, string> = {
   consume: 'consume-only.ts',
   postgres: 'collector-postgres.ts',
   clickhouse: 'collector-clickhouse.ts',
+  e2e: 'e2e.ts',
 };
 
 interface RunnerArgs {
