@@ -163,39 +163,3 @@ export async function chNumber(db: E2eClickHouse, sql: string): Promise<number> 
 export function logLinesMatching(c: CollectorProcess, re: RegExp): string[] {
   return c.logs.split('\n').filter((l) => re.test(l));
 }
-
-/** A message read back with its headers (values may be megabytes: read by kafkajs, not kcat's JSON). */
-export interface ReadBack {
-  partition: number;
-  offset: string;
-  value: Buffer;
-  headers: Record<string, string>;
-}
-
-/** Reads `topic` from the beginning until `count` messages arrived (or `timeoutMs`), with a group of its own. */
-export async function readAll(topic: string, count: number, timeoutMs = 60_000): Promise<ReadBack[]> {
-  const { Kafka, logLevel } = await import('kafkajs');
-  const consumer = new Kafka({ clientId: 'faults-read', brokers: endpoints().kafka.brokers, logLevel: logLevel.NOTHING }).consumer({
-    groupId: `faults-read-${uniqueSuffix()}`,
-    maxWaitTimeInMs: 200,
-    maxBytesPerPartition: 8 * 1024 * 1024,
-    maxBytes: 64 * 1024 * 1024,
-  });
-  const got: ReadBack[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topics: [topic], fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(message.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-        got.push({ partition, offset: message.offset, value: message.value ?? Buffer.alloc(0), headers });
-      },
-    });
-    await waitFor(`${count} messages on ${topic}`, () => (got.length >= count ? true : undefined), timeoutMs).catch(() => undefined);
-    await sleep(1000); // anything that should not be there shows up too
-    return [...got];
-  } finally {
-    await consumer.disconnect();
-  }
-}
