@@ -62,7 +62,12 @@ async function main(): Promise<void> {
   say({ type: 'ready', t0, total });
   let next = 0;
   let maxLateMs = 0;
-  const progress = setInterval(() => say({ type: 'progress', at: Date.now(), emitted: next }), 500);
+  // Largest SDK queue depth seen per kind: where a backlog builds up inside the app.
+  const maxQueued: Record<string, number> = {};
+  const progress = setInterval(() => {
+    for (const [k, v] of Object.entries(hs.stats().queued)) maxQueued[k] = Math.max(maxQueued[k] ?? 0, v);
+    say({ type: 'progress', at: Date.now(), emitted: next });
+  }, 250);
   await new Promise<void>((resolve) => {
     const tick = (): void => {
       const now = performance.now() - t0Perf;
@@ -94,6 +99,7 @@ async function main(): Promise<void> {
     auditAcked: acked,
     auditRejected: rejected,
     dropped: stats.dropped,
+    maxQueued,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     wallSeconds: (performance.now() - t0Perf) / 1000,
   });

@@ -43,6 +43,7 @@ interface AppDone {
   dropped: Record<string, number>;
   cpuSeconds: number;
   wallSeconds: number;
+  maxQueued: Record<string, number>;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -174,7 +175,7 @@ async function countStep(env: Env, rate: number, seconds: number, profileDir?: s
   if (lastThird > 2) problems.push(`backlog ${lastThird.toFixed(2)} s in the last third`);
   if (lastThird > middle + 0.5) problems.push(`backlog grew ${middle.toFixed(2)} → ${lastThird.toFixed(2)} s`);
   if (!(drainSeconds <= 5)) problems.push(Number.isNaN(drainSeconds) ? 'never fully queryable' : `queryable ${drainSeconds.toFixed(1)} s after the last emit`);
-  const why = `backlog middle/last third ${middle.toFixed(2)}/${lastThird.toFixed(2)} s, drain ${drainSeconds.toFixed(1)} s, max emit lateness ${done.maxLateMs.toFixed(0)} ms; cores: ${fmtCpu(cpu)}${problems.length ? `; ${problems.join('; ')}` : ''}`;
+  const why = `backlog middle/last third ${middle.toFixed(2)}/${lastThird.toFixed(2)} s, drain ${drainSeconds.toFixed(1)} s, max emit lateness ${done.maxLateMs.toFixed(0)} ms, max SDK queue ${JSON.stringify(done.maxQueued)}; cores: ${fmtCpu(cpu)}${problems.length ? `; ${problems.join('; ')}` : ''}`;
   return { keptUp: problems.length === 0, why, cpu };
 }
 
