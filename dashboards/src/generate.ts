@@ -6,6 +6,17 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { allDashboards, renderDashboard } from './index';
 
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log('usage: npm run dashboards\n' +
+    'Regenerates dashboards/*.json from dashboards/src (commit the result: a test fails when they differ).');
+  process.exit(0);
+}
+if (args.length > 0) {
+  console.error(`unknown argument ${args[0]}: npm run dashboards takes none (see --help)`);
+  process.exit(2);
+}
+
 const dir = resolve(__dirname, '..');
 const dashboards = allDashboards();
 for (const [file, dashboard] of Object.entries(dashboards)) {
