@@ -19,6 +19,14 @@ interface Buffered {
   value: Buffer | null;
 }
 
+/**
+ * Partition batches handed to `eachBatch` at the same time. Each partition's own batches still arrive
+ * in order (kafkajs never runs one partition twice at once), so per-partition order, and with it a
+ * tenant's audit order, is kept in the shared buffer; only partitions interleave. The sink write stays
+ * serialized (one flush chain per sink). Bounds memory to this many fetched partition batches.
+ */
+const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
 /** Consumer settings shared by every pipeline (from `kafka.*`). */
 export interface ConsumerSettings {
   sessionTimeoutMs: number;
@@ -40,8 +48,11 @@ export interface PipelineStatus {
 /**
  * One sink's Kafka consumer: its own group, manual commits up to the contiguous watermark, batches by
  * size and time, dead-letters what cannot be decoded or stored. While the sink fails it keeps the batch
- * and retries; since `eachBatch` waits for a full batch to be flushed, fetching stops too, so memory stays
- * bounded and nothing past the unwritten batch is committed.
+ * and retries. At most one full batch is being written while the next one fills: a batch that fills up
+ * while the previous write is still running waits for it, so while the sink fails fetching stops too,
+ * memory stays bounded and nothing past the unwritten batch is committed. Offsets are committed in the
+ * background, coalesced (one commit in flight, the next carries every watermark that moved meanwhile),
+ * and once more, awaited, on stop.
  */
 export class SinkConsumer {
   private readonly consumer: Consumer;
@@ -51,6 +62,11 @@ export class SinkConsumer {
   private messages: Buffered[] = [];
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
+  /** The one flush started by a full batch and not yet awaited (pipelining: fetch while it writes). */
+  private inFlight: Promise<void> | undefined;
+  /** The running offset commit, if any; further requests coalesce into one follow-up commit. */
+  private committing: Promise<void> | undefined;
+  private commitAgain = false;
   private stopping = false;
   private joined = false;
   private failing: string | undefined;
@@ -99,7 +115,7 @@ export class SinkConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.onBatch(payload),
     });
   }
@@ -118,11 +134,13 @@ export class SinkConsumer {
     if (source === undefined) return;
     const { topic, partition } = batch;
     const letters: DeadLetter[] = [];
+    let consumed = 0;
+    let lastTaken: string | undefined;
     for (const message of batch.messages) {
       if (this.stopping || !isRunning() || isStale()) break;
       const origin: Origin = { topic, partition, offset: message.offset };
       this.tracker.receive(topic, partition, message.offset);
-      this.metrics.consumed.inc({ topic });
+      consumed++;
       const decoded = decodeMessage(message.value, source, origin);
       if (!decoded.ok) {
         this.metrics.componentErrors.inc({ component: source.source, error_type: decoded.error.code, stage: 'decode' });
@@ -134,18 +152,38 @@ export class SinkConsumer {
         this.messages.push({ origin, key: message.key, value: message.value });
         this.armTimer();
       }
-      resolveOffset(message.offset);
+      lastTaken = message.offset;
       if (this.records.length >= this.plan.batch.maxRecords) {
         await this.sendLetters(letters.splice(0));
-        await this.flush();
+        await this.startFlush();
       }
     }
+    // kafkajs only keeps the highest resolved offset (where to fetch next): resolving the last message
+    // taken once equals resolving each; messages after a break stay unresolved and are fetched again.
+    if (lastTaken !== undefined) resolveOffset(lastTaken);
+    // Counted per batch, not per message: a labelled increment costs a label lookup each time.
+    if (consumed > 0) this.metrics.consumed.inc({ topic }, consumed);
     await this.sendLetters(letters);
     const last = batch.lastOffset();
     const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
     this.metrics.lag.set({ topic, partition: String(partition) }, Number(lag < 0n ? 0n : lag));
-    await this.commit();
-    await this.safeHeartbeat();
+    // Messages that needed no write (empty, dead-lettered) moved the watermark: commit in the background.
+    this.requestCommit();
+    // No heartbeat here: kafkajs heartbeats after every batch (when the interval is due) anyway.
+  }
+
+  /**
+   * Starts writing the full batch without waiting for it, so kafkajs fetches the next one meanwhile.
+   * If the previous full batch is still being written, waits for that first: one write in flight and
+   * one batch filling, never more, whatever the sink's speed.
+   */
+  private async startFlush(): Promise<void> {
+    while (this.inFlight !== undefined) await this.inFlight;
+    const run = this.flush().catch((err: unknown) => this.logger.error('flush failed', { error: err }));
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.inFlight === tracked) this.inFlight = undefined;
+    });
+    this.inFlight = tracked;
   }
 
   private armTimer(): void {
@@ -156,21 +194,24 @@ export class SinkConsumer {
     }, this.plan.batch.maxWaitMs);
   }
 
-  /** Writes the waiting batch (serialized: one write at a time per sink), then commits. */
+  /**
+   * Takes the waiting batch now (so a batch never grows past maxRecords while an earlier write runs)
+   * and writes it after the writes before it (serialized: one write at a time per sink), then commits.
+   */
   flush(): Promise<void> {
-    const run = this.chain.then(() => this.flushNow());
-    this.chain = run.catch(() => undefined);
-    return run;
-  }
-
-  private async flushNow(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.records.length === 0) return this.commit();
     const records = this.records;
     const messages = this.messages;
     this.records = [];
     this.messages = [];
+    const run = this.chain.then(() => this.writeBatch(records, messages));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async writeBatch(records: SinkRecord[], messages: Buffered[]): Promise<void> {
+    if (records.length === 0) return this.requestCommit();
     const end = this.metrics.batchDuration.startTimer({ sink: this.plan.sinkName });
     const rejected = await this.writeUntilStored(records);
     if (rejected === undefined) return; // stopping with the batch unwritten: not committed, consumed again later
@@ -192,7 +233,7 @@ export class SinkConsumer {
       if (this.stopping && this.failing !== undefined) return;
     }
     for (const m of messages) this.tracker.complete(m.origin.topic, m.origin.partition, m.origin.offset);
-    await this.commit();
+    this.requestCommit();
   }
 
   /** Retries (rounds of guarded retries) until the sink stores the batch; undefined when stopping first. */
@@ -250,6 +291,30 @@ export class SinkConsumer {
     }
   }
 
+  /**
+   * Commits in the background: starts a commit unless one is running, in which case that one runs once
+   * more when it ends. Each commit reads the watermarks when it starts, so it never goes past them,
+   * and partitions revoked meanwhile are already gone from the tracker.
+   */
+  private requestCommit(): void {
+    if (this.committing !== undefined) {
+      this.commitAgain = true;
+      return;
+    }
+    this.committing = (async () => {
+      do {
+        this.commitAgain = false;
+        await this.commit();
+      } while (this.commitAgain);
+    })().finally(() => (this.committing = undefined));
+  }
+
+  /** Waits for the background commit, then commits what is left (stop path). */
+  private async commitNow(): Promise<void> {
+    while (this.committing !== undefined) await this.committing;
+    await this.commit();
+  }
+
   /** Commits every partition whose contiguous watermark moved. */
   private async commit(): Promise<void> {
     const points = this.tracker.commitPoints();
@@ -274,12 +339,15 @@ export class SinkConsumer {
     if (this.failing !== undefined) this.abort.abort();
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now() - 1000));
     try {
+      while (this.inFlight !== undefined) await this.inFlight;
       await this.flush();
     } catch (err) {
       this.logger.warn('final flush failed; the batch will be consumed again', { error: err });
     } finally {
       clearTimeout(timer);
     }
+    // The final commit, awaited: after disconnect kafkajs would drop it silently.
+    await this.commitNow();
     await this.consumer.disconnect();
   }
 }
