@@ -1,7 +1,9 @@
 /**
  * Collector → Postgres: journal events from Kafka through the collector's Postgres sink, against a raw
  * `COPY ... FROM STDIN` of the identical rows (same mapping, same batch size) into an identical table
- * (`LIKE hindsight.journal_event INCLUDING ALL`) in the same database, in the same run. Target ≥ 0.8×.
+ * in the same run. Target ≥ 0.8×. The raw side's table is `hindsight.journal_event` of a second database
+ * made by the same migrations: range-partitioned by day with the same indexes, as the sink's is
+ * (`LIKE ... INCLUDING ALL` would make an unpartitioned copy).
  */
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
@@ -27,22 +29,22 @@ async function main(): Promise<void> {
   const out = new ResultBuilder('postgres', 'Collector → Postgres vs raw COPY', args);
   const n = args.quick ? 3_000 : 20_000;
   const db = await createTestDatabase('bench');
+  const rawDb = await createTestDatabase('bench_raw');
   const producer = kafkaClient('bench-fill').producer();
   await producer.connect();
   try {
-    await db.admin.query('CREATE TABLE hindsight.bench_copy (LIKE hindsight.journal_event INCLUDING ALL)');
     for (let run = 1; run <= args.runs; run++) {
       // Fresh ids per run: the sink skips ids it already has, which would make later runs cheaper.
       const events: JournalEvent[] = Array.from({ length: n }, (_, i) => ({ ...exampleJournalEvent(), event_id: newEventId(), ts: nowTimestamp(), run_id: `run-${run}-${i % 10}` }));
       const topic = await freshTopic('bench-pg');
       await fill(producer, topic, events.map((e) => Buffer.from(JSON.stringify(e))));
       const rows = events.map(journalRow);
-      await db.admin.query('TRUNCATE hindsight.bench_copy');
+      await rawDb.admin.query('TRUNCATE hindsight.journal_event');
 
       const copyStart = performance.now();
       for (let i = 0; i < rows.length; i += BATCH) {
         const csv = rows.slice(i, i + BATCH).map((r) => JOURNAL_INSERT_COLUMNS.map((c) => csvField(r[c])).join(',')).join('\n') + '\n';
-        const stream = db.admin.query(copyFrom(`COPY hindsight.bench_copy (${JOURNAL_INSERT_COLUMNS.join(',')}) FROM STDIN WITH (FORMAT csv)`));
+        const stream = rawDb.admin.query(copyFrom(`COPY hindsight.journal_event (${JOURNAL_INSERT_COLUMNS.join(',')}) FROM STDIN WITH (FORMAT csv)`));
         await pipeline(Readable.from([csv]), stream);
       }
       const copyRate = n / ((performance.now() - copyStart) / 1000);
@@ -53,10 +55,11 @@ async function main(): Promise<void> {
       out.ratio('postgres', 'collector rows/s / raw COPY rows/s', collector.perSecond / copyRate, { op: '>=', value: 0.8 });
       progress(`run ${run}/${args.runs}: collector ${collector.perSecond.toFixed(0)} rows/s, COPY ${copyRate.toFixed(0)} rows/s`);
     }
-    out.note(`${n} journal events per run, batches of ${BATCH}; the sink's insert also upserts journal_run and skips existing event ids (ON CONFLICT), which COPY does not.`);
+    out.note(`${n} journal events per run, batches of ${BATCH}; the sink's insert also upserts journal_run and skips existing event ids (ON CONFLICT), which COPY does not; both tables are the migrated, day-partitioned \`hindsight.journal_event\`.`);
   } finally {
     await producer.disconnect();
     await db.drop();
+    await rawDb.drop();
   }
   out.emit();
 }
