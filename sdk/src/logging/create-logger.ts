@@ -70,7 +70,8 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
       prepare: (r) => ({
         logId: uuidv7(),
         level: r.level,
-        record: config.redactor.redactObject(JSON.parse(r.line) as Record<string, unknown>),
+        // The parsed record is ours alone: redacted in place, without a copy.
+        record: config.redactor.redactJsonInPlace(JSON.parse(r.line) as Record<string, unknown>),
       }),
       onDrop: config.onDrop,
       onFailure: config.onFailure,
@@ -83,7 +84,7 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
     write(line: string): void {
       if (pipeline.isStopped) return;
       lane.queue.offer({ line, level: this.lastLevel });
-      if (lane.queue.size >= config.maxBatchSize) pipeline.nudge();
+      if (lane.queue.size >= config.maxBatchSize) pipeline.nudge(lane);
     },
   };
   const logger = pino(

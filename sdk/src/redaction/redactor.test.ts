@@ -138,6 +138,39 @@ test('OTel attribute maps: dotted keys judged by their last segment, strings sca
   assert.equal((out['app.tags'] as string[])[0], 'ok');
 });
 
+test('redactJsonInPlace censors a parsed record like redactObject, without copying', () => {
+  const custom = createRedactor({ paths: ['req.headers.cookie', 'a[*].b'] });
+  const record = {
+    msg: REDACTION_CORPUS[0]?.text,
+    password: 'hunter2',
+    nested: { db_password: 'x', list: ['ok', REDACTION_CORPUS[1]?.text, { token: 't' }], n: 1, none: null },
+    req: { headers: { cookie: 'c=1', host: 'h' } },
+    a: [{ b: 'censored by path', c: 'kept' }],
+    corpus: REDACTION_CORPUS.map((e) => e.text),
+  };
+  const json = JSON.stringify(record);
+  const expected = custom.redactObject(JSON.parse(json));
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  const nested = parsed['nested'];
+  const out = custom.redactJsonInPlace(parsed);
+  assert.equal(out, parsed);
+  assert.equal(parsed['nested'], nested);
+  assert.deepEqual(out, expected);
+  assert.deepEqual(findLeaks(JSON.stringify(out)), []);
+  const proto = custom.redactJsonInPlace(JSON.parse(`{"__proto__": ${JSON.stringify(REDACTION_CORPUS[0]?.text)}}`) as Record<string, unknown>);
+  assert.deepEqual(findLeaks(JSON.stringify(proto)), []);
+});
+
+test('redactAttributes returns the same map when nothing needs censoring', () => {
+  const attrs = { 'http.route': '/work', 'http.status_code': 200, tags: ['a', 'b'] };
+  assert.equal(r.redactAttributes(attrs), attrs);
+  const secret = { 'http.route': '/work', password: 'x' };
+  const out = r.redactAttributes(secret);
+  assert.notEqual(out, secret);
+  assert.equal(secret.password, 'x');
+  assert.equal(out.password, '[REDACTED]');
+});
+
 test('strings without trigger characters come back as the same instance, cheaply', () => {
   const plain = 'GET /api/invoices/42 200 in 12.5 ms for user ada';
   assert.equal(r.redactValue(plain), plain);

@@ -44,7 +44,16 @@ export interface Redactor {
    * Maps objects, Sets arrays; the input is never modified.
    */
   redactObject<T>(value: T): T;
-  /** The same rules for an OTel attribute map (keys may be dotted: the last segment is judged too). */
+  /**
+   * The same rules applied in place to a value fresh from `JSON.parse` that the caller owns (plain
+   * objects, arrays, primitives; no cycles): no copy is made; returns `value` (a string is returned
+   * redacted, since strings cannot change in place).
+   */
+  redactJsonInPlace<T>(value: T): T;
+  /**
+   * The same rules for an OTel attribute map (keys may be dotted: the last segment is judged too).
+   * Returns `attrs` itself when nothing needed censoring, else a copy; the input is never modified.
+   */
   redactAttributes<T extends Record<string, AttributeValue | undefined>>(attrs: T): T;
   /** Options for pino's own `redact`, covering the configured paths and the default keys one level deep. */
   readonly pinoOptions: { paths: string[]; censor: string };
@@ -69,6 +78,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   const str = (s: string) => redactString(s, patterns, trigger, censor);
 
+  // `trail` is the keys from the root to `value`, shared by the whole walk (pushed and popped, never
+  // copied): it is only read for configured paths and for the depth limit.
   function walk(value: unknown, trail: string[], seen: WeakSet<object>): unknown {
     if (typeof value === 'string') return str(value);
     if (value === null || typeof value !== 'object') return value;
@@ -78,11 +89,17 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     if (value instanceof Date) return new Date(value.getTime());
     seen.add(value);
     try {
-      if (Array.isArray(value)) {
+      if (Array.isArray(value) || value instanceof Set) {
         // Elements inherit their parent's key for path matching, like pino's `a[*]`.
-        return value.map((v, i) => walk(v, [...trail, String(i)], seen));
+        const source = Array.isArray(value) ? value : [...value];
+        const out = new Array<unknown>(source.length);
+        for (let i = 0; i < source.length; i++) {
+          trail.push(String(i));
+          out[i] = walk(source[i], trail, seen);
+          trail.pop();
+        }
+        return out;
       }
-      if (value instanceof Set) return [...value].map((v, i) => walk(v, [...trail, String(i)], seen));
       const source: Record<string, unknown> = value instanceof Map
         ? Object.fromEntries([...value].map(([k, v]) => [String(k), v]))
         : value instanceof Error
@@ -91,15 +108,50 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(source)) {
         const v = source[key];
-        const next = [...trail, key];
-        out[key] = v !== undefined && v !== null && (isSensitive(key) || (paths.length > 0 && matchesPath(paths, next)))
+        trail.push(key);
+        out[key] = v !== undefined && v !== null && (isSensitive(key) || (paths.length > 0 && matchesPath(paths, trail)))
           ? censor
-          : walk(v, next, seen);
+          : walk(v, trail, seen);
+        trail.pop();
       }
       return out;
     } finally {
       // Only ancestors count as cycles; the same object twice side by side is copied twice.
       seen.delete(value);
+    }
+  }
+
+  // The same rules, applied in place to a tree that came out of JSON.parse (plain objects, arrays and
+  // primitives, no cycles): nothing is copied, and only censored or rewritten values are written back.
+  function walkParsed(node: Record<string, unknown> | unknown[], trail: string[]): void {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v = node[i];
+        if (typeof v === 'string') {
+          const r = str(v);
+          if (r !== v) node[i] = r;
+        } else if (v !== null && typeof v === 'object') {
+          trail.push(String(i));
+          if (trail.length >= maxDepth) node[i] = '[Truncated]';
+          else walkParsed(v as Record<string, unknown> | unknown[], trail);
+          trail.pop();
+        }
+      }
+      return;
+    }
+    for (const key in node) {
+      const v = node[key];
+      if (v === null) continue;
+      trail.push(key);
+      if (isSensitive(key) || (paths.length > 0 && matchesPath(paths, trail))) setOwn(node, key, censor);
+      else if (typeof v === 'string') {
+        const r = str(v);
+        if (r !== v) setOwn(node, key, r);
+      } else if (typeof v === 'object') {
+        if (trail.length >= maxDepth) setOwn(node, key, '[Truncated]');
+        else walkParsed(v as Record<string, unknown> | unknown[], trail);
+      }
+      trail.pop();
     }
   }
 
@@ -109,16 +161,27 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     censor,
     redactObject,
     redactValue: <T>(value: T): T => (typeof value === 'string' ? (str(value) as T) : redactObject(value)),
+    redactJsonInPlace: <T>(value: T): T => {
+      if (typeof value === 'string') return str(value) as T;
+      if (value !== null && typeof value === 'object') walkParsed(value as Record<string, unknown> | unknown[], []);
+      return value;
+    },
     redactAttributes: <T extends Record<string, AttributeValue | undefined>>(attrs: T): T => {
-      const out: Record<string, unknown> = {};
+      // Copy on first change: most spans carry nothing to censor and keep their own attribute map.
+      let out: Record<string, unknown> | undefined;
       for (const key of Object.keys(attrs)) {
         const v = attrs[key];
-        if (v !== undefined && (isSensitive(key) || (paths.length > 0 && matchesPath(paths, [key])))) out[key] = censor;
-        else if (typeof v === 'string') out[key] = str(v);
-        else if (Array.isArray(v)) out[key] = v.map((e) => (typeof e === 'string' ? str(e) : e));
-        else out[key] = v;
+        let r: unknown = v;
+        if (v !== undefined && (isSensitive(key) || (paths.length > 0 && matchesPath(paths, [key])))) r = censor;
+        else if (typeof v === 'string') r = str(v);
+        else if (Array.isArray(v)) {
+          const mapped = v.map((e) => (typeof e === 'string' ? str(e) : e));
+          if (mapped.some((e, i) => e !== v[i])) r = mapped;
+        }
+        if (r !== v && out === undefined) out = { ...attrs };
+        if (out !== undefined) out[key] = r;
       }
-      return out as T;
+      return (out ?? attrs) as T;
     },
     pinoOptions: {
       censor,
@@ -129,6 +192,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
       ],
     },
   };
+}
+
+/** Writes an own property; `__proto__` (an own key after JSON.parse) must not hit the prototype setter. */
+function setOwn(node: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
+  else node[key] = value;
 }
 
 function errorFields(error: Error): Record<string, unknown> {

@@ -21,13 +21,49 @@ export interface SpanLaneConfig {
   onFailure(error: Error): void;
 }
 
-/** A view of `span` with redacted attributes, event attributes and status message. */
+/**
+ * `span` with redacted attributes, event attributes and status message. Most spans carry nothing to
+ * censor and are returned as they are; otherwise a plain copy of the fields the exporters read is
+ * made. (A view made with `Object.create(span)` turned every ended span into a prototype object,
+ * which V8 handles on a slow path: that cost ~20 µs of CPU per span in the background flush.)
+ */
 export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
-  const view = Object.create(span) as { -readonly [K in keyof ReadableSpan]: ReadableSpan[K] };
-  view.attributes = redactor.redactAttributes(span.attributes);
-  view.events = span.events.map((e) => (e.attributes ? { ...e, attributes: redactor.redactAttributes(e.attributes) } : e));
-  if (span.status.message !== undefined) view.status = { ...span.status, message: redactor.redactValue(span.status.message) };
-  return view;
+  const attributes = redactor.redactAttributes(span.attributes);
+  let events = span.events;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const attrs = e.attributes === undefined ? undefined : redactor.redactAttributes(e.attributes);
+    if (attrs !== e.attributes) {
+      if (events === span.events) events = events.slice();
+      events[i] = { ...e, attributes: attrs };
+    }
+  }
+  let status = span.status;
+  if (status.message !== undefined) {
+    const message = redactor.redactValue(status.message);
+    if (message !== status.message) status = { ...status, message };
+  }
+  if (attributes === span.attributes && events === span.events && status === span.status) return span;
+  const sc = span.spanContext();
+  return {
+    name: span.name,
+    kind: span.kind,
+    spanContext: () => sc,
+    parentSpanContext: span.parentSpanContext,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status,
+    attributes,
+    links: span.links,
+    events,
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  };
 }
 
 /** Builds the span lane. */
@@ -73,7 +109,7 @@ export class HindsightSpanProcessor implements SpanProcessor {
     if (this.pipeline.isStopped) return;
     if ((span.spanContext().traceFlags & 1) === 0) return;
     this.lane.queue.offer(span);
-    if (this.lane.queue.size >= this.maxBatchSize) this.pipeline.nudge();
+    if (this.lane.queue.size >= this.maxBatchSize) this.pipeline.nudge(this.lane);
   }
 
   async forceFlush(): Promise<void> {
