@@ -38,6 +38,8 @@ export interface AuditConfig {
   serviceName: string;
   tenant: string;
   ackTimeoutMs: number;
+  /** Longest wait before a recorded event is sent (batches audit events into fewer Kafka requests). */
+  lingerMs: number;
   maxBatchSize: number;
   redactor: Redactor;
   diagnostics: Diagnostics;
@@ -93,6 +95,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
       maxBatchSize: config.maxBatchSize,
       isHighPriority: () => true,
       levelOf: () => 'AUDIT',
+      lingerMs: config.lingerMs,
       prepare: (p) => (p.settled ? undefined : build(p)),
       onDrop: () => {},
       onFailure: (error) => config.diagnostics.report(error, 'export.audit'),
@@ -143,7 +146,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
         if (pending.size === 0) pipeline.hold(true);
         pending.add(p);
         lane.queue.offer(p);
-        pipeline.nudge();
+        lane.requestFlush();
       } catch (error) {
         reject(error instanceof Error ? error : new Error(String(error)));
       }

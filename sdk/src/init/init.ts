@@ -65,7 +65,7 @@ export function init(options: HindsightOptions = {}): Hindsight {
   );
   pipeline.add(logLane);
   const { audit, lane: auditLane } = createAudit(
-    { serviceName: o.serviceName, tenant: o.tenant, ackTimeoutMs: o.auditAckTimeoutMs, maxBatchSize: q.maxBatchSize, redactor, diagnostics },
+    { serviceName: o.serviceName, tenant: o.tenant, ackTimeoutMs: o.auditAckTimeoutMs, lingerMs: q.auditLingerMs, maxBatchSize: q.maxBatchSize, redactor, diagnostics },
     exporter,
     pipeline,
   );

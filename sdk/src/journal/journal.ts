@@ -76,7 +76,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
         if (pipeline.isStopped) return undefined;
         const raw: RawJournal = { ...captureCallSite(), input, eventId: newEventId(), ts: nowTimestamp() };
         if (!lane.queue.offer(raw)) return undefined;
-        if (isHigh(raw) || lane.queue.size >= config.maxBatchSize) pipeline.nudge();
+        if (isHigh(raw) || lane.queue.size >= config.maxBatchSize) pipeline.nudge(lane);
         return raw.eventId;
       } catch (error) {
         config.diagnostics.report(error, 'journal');

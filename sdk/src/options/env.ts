@@ -18,6 +18,7 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   'queues.journal': 'HINDSIGHT_QUEUE_JOURNAL',
   'queues.maxBatchSize': 'HINDSIGHT_MAX_BATCH_SIZE',
   'queues.flushIntervalMs': 'HINDSIGHT_FLUSH_INTERVAL_MS',
+  'queues.auditLingerMs': 'HINDSIGHT_AUDIT_LINGER_MS',
   logLevel: 'HINDSIGHT_LOG_LEVEL',
   auditAckTimeoutMs: 'HINDSIGHT_AUDIT_ACK_TIMEOUT_MS',
   shutdownTimeoutMs: 'HINDSIGHT_SHUTDOWN_TIMEOUT_MS',
@@ -30,7 +31,7 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
 
 const LIST = new Set(['kafka.brokers']);
 const NUMBERS = new Set([
-  'queues.spans', 'queues.logs', 'queues.journal', 'queues.maxBatchSize', 'queues.flushIntervalMs',
+  'queues.spans', 'queues.logs', 'queues.journal', 'queues.maxBatchSize', 'queues.flushIntervalMs', 'queues.auditLingerMs',
   'auditAckTimeoutMs', 'shutdownTimeoutMs', 'prometheus.port',
 ]);
 const BOOLEANS = new Set(['kafka.tls', 'runtimeMetrics', 'instrumentHttp']);

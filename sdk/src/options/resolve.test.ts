@@ -12,6 +12,8 @@ test('options in code are completed with defaults', () => {
   assert.equal(o.kafka?.topics.spans, 'otlp_spans');
   assert.equal(o.kafka?.topics.audit, 'hindsight.audit');
   assert.equal(o.auditAckTimeoutMs, 10_000);
+  assert.equal(o.queues.auditLingerMs, 5);
+  assert.equal(resolveOptions({ serviceName: 'b', kafka: { brokers: ['h:1'] }, env: { HINDSIGHT_AUDIT_LINGER_MS: '0' } }).queues.auditLingerMs, 0);
   assert.ok(Object.isFrozen(o));
 });
 

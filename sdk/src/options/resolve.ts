@@ -33,7 +33,7 @@ export interface ResolvedOptions {
   tenant: string;
   kafka: (KafkaOptions & { clientId: string; topics: Required<NonNullable<KafkaOptions['topics']>> }) | undefined;
   exporter: Exporter | undefined;
-  queues: { spans: number; logs: number; journal: number; maxBatchSize: number; flushIntervalMs: number };
+  queues: { spans: number; logs: number; journal: number; maxBatchSize: number; flushIntervalMs: number; auditLingerMs: number };
   logLevel: NonNullable<JsonOptions['logLevel']>;
   auditAckTimeoutMs: number;
   shutdownTimeoutMs: number;
@@ -115,6 +115,7 @@ export function resolveOptions(options: HindsightOptions = {}): ResolvedOptions 
       journal: q.journal ?? 1024,
       maxBatchSize: q.maxBatchSize ?? 512,
       flushIntervalMs: q.flushIntervalMs ?? 200,
+      auditLingerMs: q.auditLingerMs ?? 5,
     },
     logLevel: o.logLevel ?? 'info',
     auditAckTimeoutMs: o.auditAckTimeoutMs ?? 10_000,

@@ -53,6 +53,11 @@ export const QueueOptionsSchema = Type.Object(
     maxBatchSize: Type.Optional(positiveInt('batch size', 1, 100_000)),
     /** How often the background flush runs. */
     flushIntervalMs: Type.Optional(positiveInt('flush interval', 1, 60_000)),
+    /**
+     * Longest wait (ms) between `audit.record()` and the Kafka request carrying the event: events
+     * recorded meanwhile share that request (like Kafka's `linger.ms`). 0 sends at the next timer turn.
+     */
+    auditLingerMs: Type.Optional(positiveInt('audit linger', 0, 1_000)),
   },
   { additionalProperties: false },
 );

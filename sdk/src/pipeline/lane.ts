@@ -18,6 +18,14 @@ export interface LanePolicy<Raw, Item> {
   /** Turns a raw entry into what is exported; `undefined` drops it (prepare reports why). */
   prepare(raw: Raw): Item | undefined;
   onDrop(kind: TelemetryKind, level: string, reason: DropReason, count: number): void;
+  /**
+   * When set, {@link Lane.requestFlush} sends waiting entries at most this many ms after the first
+   * of them arrived, and the next batch follows as soon as one settles (audit: callers await the
+   * ack). Like Kafka's `linger.ms`: each send costs far more CPU than each entry in it, so a short
+   * wait turns one request per event into one per few ms. Lanes without it wait for a full batch
+   * or the pipeline's timer.
+   */
+  lingerMs?: number;
   /** Told the outcome of every batch (audit settles its promises here). */
   onResult?(raws: Raw[], result: ExportResult): void;
   onFailure(error: Error): void;
@@ -28,6 +36,9 @@ export class Lane<Raw, Item> {
   readonly queue: BoundedQueue<Raw>;
   private retry: { raws: Raw[]; items: Item[] } | undefined;
   private inFlight: Promise<void> | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined;
+  /** When the oldest entry still queued arrived (ms), or 0 when the queue was emptied since. */
+  private waitingSince = 0;
 
   constructor(private readonly policy: LanePolicy<Raw, Item>, private readonly exporter: Exporter) {
     this.queue = new BoundedQueue<Raw>(policy.capacity, policy.isHighPriority, (raw, reason) =>
@@ -50,8 +61,29 @@ export class Lane<Raw, Item> {
     if (this.retry === undefined && this.queue.size === 0) return Promise.resolve();
     this.inFlight = this.run().finally(() => {
       this.inFlight = undefined;
+      if (this.retry === undefined) this.arm();
     });
     return this.inFlight;
+  }
+
+  /** Asks for the waiting entries to be sent within `lingerMs` (lanes with a linger only). */
+  requestFlush(): void {
+    if (this.policy.lingerMs === undefined) return;
+    if (this.waitingSince === 0) this.waitingSince = Date.now();
+    this.arm();
+  }
+
+  private arm(): void {
+    const linger = this.policy.lingerMs;
+    if (linger === undefined || this.lingerTimer !== undefined || this.inFlight !== undefined || this.queue.size === 0) return;
+    if (this.waitingSince === 0) this.waitingSince = Date.now();
+    const delay = Math.max(0, linger - (Date.now() - this.waitingSince));
+    this.lingerTimer = setTimeout(() => {
+      this.lingerTimer = undefined;
+      this.flushOnce().catch((error: unknown) => this.policy.onFailure(error instanceof Error ? error : new Error(String(error))));
+    }, delay);
+    // Never keeps the app alive on its own; an awaited audit event holds the pipeline's timer.
+    this.lingerTimer.unref();
   }
 
   /** Keeps flushing until the lane is empty, a batch fails, or the deadline passes. */
@@ -77,6 +109,8 @@ export class Lane<Raw, Item> {
 
   /** Drops everything left (at shutdown). */
   abandon(): void {
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
     if (this.retry !== undefined) {
       for (const raw of this.retry.raws) this.policy.onDrop(this.policy.kind, this.policy.levelOf(raw), 'shutdown', 1);
       this.retry = undefined;
@@ -90,6 +124,7 @@ export class Lane<Raw, Item> {
     this.retry = undefined;
     if (batch === undefined) {
       const raws = this.queue.take(p.maxBatchSize);
+      if (this.queue.size === 0) this.waitingSince = 0;
       const kept: Raw[] = [];
       const items: Item[] = [];
       for (const raw of raws) {

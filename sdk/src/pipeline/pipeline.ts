@@ -16,6 +16,8 @@ export class Pipeline {
   private readonly tickHooks: Array<() => void> = [];
   private timer: NodeJS.Timeout | undefined;
   private scheduled = false;
+  /** Lanes a `nudge` asked to flush at the next turn of the event loop. */
+  private readonly nudged = new Set<Lane<any, any>>();
   private stopped = false;
 
   constructor(
@@ -54,20 +56,30 @@ export class Pipeline {
     else this.timer?.unref();
   }
 
-  /** Asks for a flush soon, once per turn of the event loop however often it is called. */
-  nudge(): void {
-    if (this.scheduled || this.stopped) return;
+  /**
+   * Asks for a flush of `lane` soon, once per turn of the event loop however often it is called. Only
+   * the lanes asked for are flushed: an audit event must not drag one-entry span and log batches (each
+   * a Kafka request) along with it; those lanes wait for a full batch or the timer.
+   */
+  nudge(lane: Lane<any, any>): void {
+    if (this.stopped) return;
+    this.nudged.add(lane);
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.flushLanes();
+      const lanes = [...this.nudged];
+      this.nudged.clear();
+      for (const l of lanes) this.flushLane(l);
     });
   }
 
+  private flushLane(lane: Lane<any, any>): void {
+    lane.flushOnce().catch((error: unknown) => this.diagnostics.report(error, 'overload'));
+  }
+
   private flushLanes(): void {
-    for (const lane of this.lanes) {
-      lane.flushOnce().catch((error: unknown) => this.diagnostics.report(error, 'overload'));
-    }
+    for (const lane of this.lanes) this.flushLane(lane);
   }
 
   private tick(): void {
