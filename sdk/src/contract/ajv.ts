@@ -10,13 +10,64 @@ import type { ContractViolation } from './types';
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
 
-const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: true });
-addFormats(ajv, ['date-time']);
-ajv.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
+/** Contract timestamps (`TIMESTAMP_PATTERN`): fixed offsets, so the date-time check needs no regex. */
+const CONTRACT_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const fullDateTime = (addFormats as unknown as { get(name: string, mode?: string): { validate: (s: string) => boolean } }).get('date-time', 'full');
 
-/** Compiles `schema` on the shared instance; call at module load only. */
+/**
+ * ajv-formats' full `date-time` check, answered without its splits and regexes for strings of the
+ * contract's own timestamp shape (the same rules: month 1–12, day within the month with leap years,
+ * hour ≤ 23, minute ≤ 59, second < 60 or a leap second at 23:59:60 UTC). Every other string goes to
+ * ajv-formats itself, so the format accepts exactly what it accepted before.
+ */
+function dateTime(s: string): boolean {
+  if (s.length !== 27 || !CONTRACT_TS.test(s)) return fullDateTime.validate(s);
+  const year = +s.slice(0, 4);
+  const month = +s.slice(5, 7);
+  const day = +s.slice(8, 10);
+  const hr = +s.slice(11, 13);
+  const min = +s.slice(14, 16);
+  const sec = +s.slice(17, 26);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month]!)) return false;
+  if (hr <= 23 && min <= 59 && sec < 60) return true;
+  return hr === 23 && min === 59 && sec < 61;
+}
+
+function newAjv(allErrors: boolean): Ajv {
+  // `verbose` (the schema of each error, for descriptions) only matters when errors are reported.
+  const instance = new Ajv({ allErrors, allowUnionTypes: true, verbose: allErrors, strict: true });
+  instance.addFormat('date-time', { type: 'string', validate: dateTime });
+  instance.addFormat('ip', { type: 'string', validate: (value: string) => isIP(value) !== 0 });
+  return instance;
+}
+
+// Two instances with the same schemas and formats: the first stops at the first error (the fast path,
+// for the valid events that are nearly all of the traffic); the second lists every error and is only
+// run on an event the first refused.
+const fastAjv = newAjv(false);
+const fullAjv = newAjv(true);
+
+/** A compiled schema: `check` answers valid or not; `errorsOf` lists every error of a refused value. */
+export interface CompiledSchema<T> {
+  check: ValidateFunction<T>;
+  errorsOf(value: unknown): readonly ErrorObject[];
+}
+
+/** Compiles `schema` on the instance that lists every error; call at module load only. */
 export function compile<T>(schema: object): ValidateFunction<T> {
-  return ajv.compile<T>(schema);
+  return fullAjv.compile<T>(schema);
+}
+
+/** Compiles `schema` on both instances (fast check, full error list on refusal); call at module load only. */
+export function compileChecked<T>(schema: object): CompiledSchema<T> {
+  const check = fastAjv.compile<T>(schema);
+  const full = fullAjv.compile<T>(schema);
+  return {
+    check,
+    errorsOf: (value) => (full(value) ? [] : (full.errors ?? [])),
+  };
 }
 
 /** `/actor/type` → `actor.type` (JSON Pointer unescaped, array indexes kept as segments). */

@@ -3,24 +3,30 @@
  * express (serialized size and nesting depth of `details`, size of the whole event). Never throws.
  */
 import { LIMITS, SCHEMA_NAMES } from './constants';
-import { compile, toViolations, violation } from './ajv';
+import { compileChecked, toViolations, violation, type CompiledSchema } from './ajv';
 import { AuditEventSchema, JournalEventSchema } from './schema';
 import type { AuditEvent, ContractEvent, ContractViolation, JournalEvent, ValidationResult } from './types';
 
-const auditV1 = compile<AuditEvent>(AuditEventSchema);
-const journalV1 = compile<JournalEvent>(JournalEventSchema);
+const auditV1 = compileChecked<AuditEvent>(AuditEventSchema);
+const journalV1 = compileChecked<JournalEvent>(JournalEventSchema);
 
-/** Depth of a JSON value, giving up (returning `max + 1`) once past `max`; also stops cycles. */
-function depthExceeds(value: unknown, max: number): boolean {
-  const stack: Array<{ v: unknown; d: number }> = [{ v: value, d: 1 }];
-  while (stack.length > 0) {
-    const { v, d } = stack.pop() as { v: unknown; d: number };
-    if (d > max) return true;
-    if (v !== null && typeof v === 'object') {
-      for (const child of Object.values(v)) {
-        if (child !== null && typeof child === 'object') stack.push({ v: child, d: d + 1 });
-      }
+/**
+ * Whether a JSON value nests deeper than `max` (the value itself is level 1). Stops descending past
+ * `max`, so cycles and hostile depths end early; recursion is bounded by `max`.
+ */
+function depthExceeds(value: unknown, max: number, depth = 1): boolean {
+  if (depth > max) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (child !== null && typeof child === 'object' && depthExceeds(child, max, depth + 1)) return true;
     }
+    return false;
+  }
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.hasOwn(value as object, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && depthExceeds(child, max, depth + 1)) return true;
   }
   return false;
 }
@@ -35,12 +41,18 @@ function jsonBytes(value: unknown): number | undefined {
   }
 }
 
-function checkDetails(details: unknown, errors: ContractViolation[]): void {
+/**
+ * `serializedAtMost`: a proven upper bound of the UTF-8 size of `JSON.stringify` of the whole value,
+ * known when the value was just parsed from bytes (see `serializedSizeBound` in parse.ts). Sizes are
+ * only measured exactly when that bound could exceed a limit; without it they are always measured.
+ */
+function checkDetails(details: unknown, errors: ContractViolation[], serializedAtMost: number): void {
   if (details === undefined) return;
-  if (depthExceeds(details, LIMITS.detailsMaxDepth)) {
+  if (details !== null && typeof details === 'object' && depthExceeds(details, LIMITS.detailsMaxDepth)) {
     errors.push(violation('details', `must be nested at most ${LIMITS.detailsMaxDepth} levels deep`));
     return;
   }
+  if (serializedAtMost <= LIMITS.detailsMaxBytes) return;
   const bytes = jsonBytes(details);
   if (bytes === undefined) errors.push(violation('details', 'must be serializable as JSON'));
   else if (bytes > LIMITS.detailsMaxBytes) {
@@ -48,33 +60,45 @@ function checkDetails(details: unknown, errors: ContractViolation[]): void {
   }
 }
 
-function checkEventSize(event: unknown, errors: ContractViolation[]): void {
+function checkEventSize(event: unknown, errors: ContractViolation[], serializedAtMost: number): void {
+  if (serializedAtMost <= LIMITS.eventMaxBytes) return;
   const bytes = jsonBytes(event);
   if (bytes !== undefined && bytes > LIMITS.eventMaxBytes) {
     errors.push(violation('', `is ${bytes} bytes serialized; the limit is ${LIMITS.eventMaxBytes}`));
   }
 }
 
-function run<T extends ContractEvent>(validator: (v: unknown) => boolean, errorsOf: () => unknown, value: unknown): ValidationResult<T> {
-  const errors: ContractViolation[] = [];
+function run<T extends ContractEvent>(schema: CompiledSchema<T>, value: unknown, serializedAtMost: number): ValidationResult<T> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, errors: [violation('', 'must be a JSON object')] };
   }
-  if (!validator(value)) errors.push(...toViolations(errorsOf() as Parameters<typeof toViolations>[0]));
-  checkDetails((value as { details?: unknown }).details, errors);
-  if (errors.length === 0) checkEventSize(value, errors);
-  return errors.length === 0 ? { ok: true, value: value as T } : { ok: false, errors };
+  const details = (value as { details?: unknown }).details;
+  if (schema.check(value)) {
+    // The fast path: valid by the schema (so `details`, when present, is an object); only the limits
+    // JSON Schema cannot express remain.
+    if (details === undefined && serializedAtMost <= LIMITS.eventMaxBytes) return { ok: true, value: value as T };
+    const errors: ContractViolation[] = [];
+    checkDetails(details, errors, serializedAtMost);
+    if (errors.length === 0) checkEventSize(value, errors, serializedAtMost);
+    return errors.length === 0 ? { ok: true, value: value as T } : { ok: false, errors };
+  }
+  // Refused: list every violation (the full validator), as before.
+  const errors = toViolations(schema.errorsOf(value));
+  checkDetails(details, errors, Infinity);
+  return { ok: false, errors };
 }
 
 /** Validates a `hindsight.audit` v1 event; the result lists every violation with its field path. */
 export function validateAuditEvent(value: unknown): ValidationResult<AuditEvent> {
-  return run<AuditEvent>(auditV1, () => auditV1.errors, value);
+  return run<AuditEvent>(auditV1, value, Infinity);
 }
 
 /** Validates a `hindsight.journal` v1 event; the result lists every violation with its field path. */
 export function validateJournalEvent(value: unknown): ValidationResult<JournalEvent> {
-  return run<JournalEvent>(journalV1, () => journalV1.errors, value);
+  return run<JournalEvent>(journalV1, value, Infinity);
 }
+
+type Validator = (v: unknown, serializedAtMost: number) => ValidationResult<ContractEvent>;
 
 /**
  * Validators by schema name and version. Adding a version means adding its schema and an entry here;
@@ -85,8 +109,23 @@ export const VALIDATORS: Readonly<Record<string, Readonly<Record<number, (v: unk
   [SCHEMA_NAMES.journal]: { 1: validateJournalEvent },
 };
 
+/** The same validators, taking the size bound parse.ts knows; keyed exactly like VALIDATORS. */
+const BOUNDED_VALIDATORS: Readonly<Record<string, Readonly<Record<number, Validator>>>> = {
+  [SCHEMA_NAMES.audit]: { 1: (v, bound) => run<AuditEvent>(auditV1, v, bound) },
+  [SCHEMA_NAMES.journal]: { 1: (v, bound) => run<JournalEvent>(journalV1, v, bound) },
+};
+
 /** Validates any contract event by its `schema` field (name, then version). */
 export function validateContractEvent(value: unknown): ValidationResult<ContractEvent> {
+  return validateContractEventWithin(value, Infinity);
+}
+
+/**
+ * `validateContractEvent` for a value just parsed from JSON text whose `JSON.stringify` is known to be
+ * at most `serializedAtMost` UTF-8 bytes (Infinity: unknown). Accepts and refuses exactly the same values.
+ * @internal used by parse.ts
+ */
+export function validateContractEventWithin(value: unknown, serializedAtMost: number): ValidationResult<ContractEvent> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return { ok: false, errors: [violation('', 'must be a JSON object')] };
   }
@@ -96,9 +135,9 @@ export function validateContractEvent(value: unknown): ValidationResult<Contract
     return { ok: false, errors: [violation('schema', 'must be an object with name and version')] };
   }
   const { name, version } = schema as { name?: unknown; version?: unknown };
-  const names = Object.keys(VALIDATORS);
   const versions = typeof name === 'string' && Object.hasOwn(VALIDATORS, name) ? VALIDATORS[name] : undefined;
   if (versions === undefined) {
+    const names = Object.keys(VALIDATORS);
     return { ok: false, errors: [violation('schema.name', `unknown schema ${JSON.stringify(name)}; known: ${names.join(', ')}`)] };
   }
   const validate = typeof version === 'number' && Object.hasOwn(versions, version) ? versions[version] : undefined;
@@ -106,7 +145,9 @@ export function validateContractEvent(value: unknown): ValidationResult<Contract
     const known = Object.keys(versions).join(', ');
     return { ok: false, errors: [violation('schema.version', `unsupported version ${JSON.stringify(version)} of ${String(name)}; supported: ${known}`)] };
   }
-  return validate(value);
+  // A version listed in VALIDATORS only (not here) is still validated, with sizes measured exactly.
+  const bounded = BOUNDED_VALIDATORS[name as string]?.[version as number];
+  return bounded !== undefined ? bounded(value, serializedAtMost) : validate(value);
 }
 
 /** Joins violations into one line, for logs and dead-letter headers. */
