@@ -2,6 +2,9 @@
 export interface LongLike {
   toString(): string;
   toNumber?(): number;
+  low?: number;
+  high?: number;
+  unsigned?: boolean;
 }
 export interface AnyValueMsg {
   value?: string;
@@ -22,6 +25,11 @@ export interface KeyValueMsg {
 export function longToString(value: number | LongLike | null | undefined): string {
   if (value === null || value === undefined) return '0';
   if (typeof value === 'number') return BigInt(value).toString();
+  // protobufjs gives a Long for fixed64 (every OTLP timestamp): Long.toString divides in 32-bit pieces,
+  // one BigInt from its two halves is several times cheaper. Signed values keep Long's own conversion.
+  if (value.unsigned === true && typeof value.low === 'number' && typeof value.high === 'number') {
+    return value.high === 0 ? String(value.low >>> 0) : ((BigInt(value.high >>> 0) << 32n) | BigInt(value.low >>> 0)).toString();
+  }
   return value.toString();
 }
 
@@ -64,7 +72,9 @@ export function attributesToJs(list: readonly KeyValueMsg[] | null | undefined):
 
 /** Bytes as lowercase hex; empty for absent ids. */
 export function hex(bytes: Uint8Array | null | undefined): string {
-  return bytes === null || bytes === undefined || bytes.length === 0 ? '' : Buffer.from(bytes).toString('hex');
+  if (bytes === null || bytes === undefined || bytes.length === 0) return '';
+  // protobufjs hands out Buffer views on Node; a plain Uint8Array is viewed, not copied.
+  return (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('hex');
 }
 
 /** An attribute as a string: first in `primary`, then in `fallback`; '' when absent in both. */

@@ -55,13 +55,28 @@ function invalid(message: string): PermanentError {
   return new PermanentError(ROW_INVALID, message);
 }
 
+const NANOS = /^\d{1,20}$/;
+/** Decimal without leading zeros: its own canonical form, so `BigInt(v).toString() === v`. */
+const CANONICAL = /^(?:0|[1-9]\d*)$/;
+
+interface Nanos {
+  n: bigint;
+  /** `n` as a decimal string (the input itself when already canonical: no second conversion). */
+  text: string;
+}
+
 /** Parses an OTLP nanosecond timestamp (decimal string) and checks it fits a DateTime. */
-function parseNanos(value: string, field: string): bigint {
-  if (typeof value !== 'string' || !/^\d{1,20}$/.test(value)) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
+function parseNanos(value: string, field: string): Nanos {
+  if (typeof value !== 'string' || !NANOS.test(value)) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
   const n = BigInt(value);
   if (n / NS_PER_S > MAX_SECONDS) throw invalid(`${field} is past the DateTime range: ${value}`);
-  return n;
+  return { n, text: CANONICAL.test(value) ? value : n.toString() };
 }
+
+// Every span of one OTLP resource shares one resourceAttributes object (decodeSpans/decodeLogs build it
+// once per resource): its JSON is made once per resource, not once per row.
+let lastResource: unknown;
+let lastResourceJson = '';
 
 function json(value: unknown, field: string): string {
   try {
@@ -69,6 +84,18 @@ function json(value: unknown, field: string): string {
   } catch (err) {
     throw invalid(`${field} cannot be written as JSON: ${(err as Error).message}`);
   }
+}
+
+function resourceJson(value: unknown, field: string): string {
+  if (value !== undefined && value === lastResource) return lastResourceJson;
+  const text = json(value, field);
+  lastResource = value;
+  lastResourceJson = text;
+  return text;
+}
+
+function eventsJson(events: readonly unknown[] | undefined): string {
+  return events === undefined || events.length === 0 ? '[]' : json(events, 'events');
 }
 
 function runIdOf(attributes: Record<string, unknown>): string {
@@ -94,11 +121,11 @@ export function spanToRow(span: SpanRow): SpansTableRow {
     trace_id: span.traceId,
     span_id: span.spanId,
     parent_span_id: span.parentSpanId,
-    start_time: Number(start / NS_PER_S),
-    start_time_ns: start.toString(),
-    end_time_ns: end.toString(),
+    start_time: Number(start.n / NS_PER_S),
+    start_time_ns: start.text,
+    end_time_ns: end.text,
     // A span that ends before it starts (clock step) counts as zero length rather than wrapping.
-    duration_ns: (end > start ? end - start : 0n).toString(),
+    duration_ns: end.n > start.n ? (end.n - start.n).toString() : '0',
     service: span.serviceName,
     operation: span.name,
     kind: checkByte(span.kind, 'kind'),
@@ -108,8 +135,8 @@ export function spanToRow(span: SpanRow): SpansTableRow {
     run_id: runIdOf(span.attributes),
     scope_name: span.scopeName,
     attributes: json(span.attributes, 'attributes'),
-    resource: json(span.resourceAttributes, 'resourceAttributes'),
-    events: json(span.events ?? [], 'events'),
+    resource: resourceJson(span.resourceAttributes, 'resourceAttributes'),
+    events: eventsJson(span.events),
   };
 }
 
@@ -122,15 +149,15 @@ export function logToRow(log: LogRow): LogsTableRow {
   if (!log.logId) throw invalid('log record without log id');
   const observed = parseNanos(log.observedTimeUnixNano || '0', 'observedTimeUnixNano');
   const own = parseNanos(log.timeUnixNano || '0', 'timeUnixNano');
-  const time = own > 0n ? own : observed;
+  const time = own.n > 0n ? own : observed;
   return {
     correlation_id: log.correlationId,
     trace_id: log.traceId,
     span_id: log.spanId,
     log_id: log.logId,
-    time: Number(time / NS_PER_S),
-    time_ns: time.toString(),
-    observed_time_ns: observed.toString(),
+    time: Number(time.n / NS_PER_S),
+    time_ns: time.text,
+    observed_time_ns: observed.text,
     severity_number: checkByte(log.severityNumber, 'severityNumber'),
     severity_text: log.severityText,
     body: log.body,
@@ -138,6 +165,6 @@ export function logToRow(log: LogRow): LogsTableRow {
     tenant: log.tenant,
     run_id: runIdOf(log.attributes),
     attributes: json(log.attributes, 'attributes'),
-    resource: json(log.resourceAttributes, 'resourceAttributes'),
+    resource: resourceJson(log.resourceAttributes, 'resourceAttributes'),
   };
 }
