@@ -72,6 +72,37 @@ describe('postgres sink writes', () => {
     assert.deepEqual(verdict.tenants.map((t) => [t.checked, t.firstBrokenSeq]), [[3, undefined]]);
   });
 
+  it('a journal event repeated within one batch and redelivered is stored and counted once', async () => {
+    const run = uniqueId('run');
+    const a = journalRecord(run, 1);
+    const b = journalRecord(run, 2, { severity: 'WARN' });
+    assert.deepEqual(await sink.write([a, b, a, a]), { status: 'written' });
+    assert.deepEqual(await sink.write([b, a, journalRecord(run, 3)]), { status: 'written' });
+    const journal = await db.admin.query('SELECT count(*)::int AS n FROM hindsight.journal_event WHERE run_id = $1', [run]);
+    assert.equal(journal.rows[0].n, 3);
+    const runRow = await db.admin.query('SELECT event_count::int, warn_count::int FROM hindsight.journal_run WHERE run_id = $1', [run]);
+    assert.deepEqual(runRow.rows[0], { event_count: 3, warn_count: 1 });
+  });
+
+  it('values with CSV and COPY metacharacters are stored exactly (COPY path), and the chain verifies', async () => {
+    const tenant = uniqueId('t');
+    const run = uniqueId('run');
+    const nasty = 'say "hi", then\nleave\r\n\\N \\. back\\slash\ttab ü 🎉';
+    const audit = auditRecord(tenant, 1, {
+      reason: nasty, client: { ip: '::1', user_agent: '' }, correlation_id: '\\N',
+      details: { q: '"', nl: '\n', bs: '\\', empty: '', nested: { arr: ['a,b', null, 1.5] } },
+    });
+    const journal = journalRecord(run, 1, { summary: nasty, causation_id: '', details: { text: nasty }, pointers: { logs: 'a"b,c' } });
+    assert.deepEqual(await sink.write([audit, journal]), { status: 'written' });
+    const a = audit.kind === 'audit' ? audit.event : undefined;
+    const ar = await db.admin.query('SELECT reason, client_user_agent, correlation_id, details FROM hindsight.audit_event WHERE event_id = $1', [a!.event_id]);
+    assert.deepEqual(ar.rows[0], { reason: nasty, client_user_agent: '', correlation_id: '\\N', details: a!.details });
+    const j = journal.kind === 'journal' ? journal.event : undefined;
+    const jr = await db.admin.query('SELECT summary, causation_id, details, pointers FROM hindsight.journal_event WHERE event_id = $1', [j!.event_id]);
+    assert.deepEqual(jr.rows[0], { summary: nasty, causation_id: '', details: j!.details, pointers: j!.pointers });
+    assert.equal((await verifyAudit({ connectionString: db.readerUrl, tenant })).ok, true);
+  });
+
   it('upserts journal_run with first/last ts, counts and metadata from details', async () => {
     const run = uniqueId('run');
     const first = journalRecord(run, 1, { ts: '2026-03-01T10:00:00.000001Z', kind: 'run.started',

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import { CONTRACT_FIELDS, exampleAuditEvent, exampleJournalEvent } from '@hindsight/sdk/contract';
-import { AUDIT_INSERT_COLUMNS, JOURNAL_INSERT_COLUMNS, auditRow, columnArrays, columnOf, journalRow } from './rows';
+import { AUDIT_INSERT_COLUMNS, JOURNAL_INSERT_COLUMNS, auditRow, columnOf, journalRow } from './rows';
 
 test('every audit contract field is mapped to an inserted column', () => {
   const row = auditRow(exampleAuditEvent());
@@ -32,13 +32,4 @@ test('auditRow copies nested fields and turns absent optionals into null', () =>
   assert.equal(row.client_ip, null);
   assert.equal(row.client_user_agent, null);
   assert.equal(row.details, null);
-});
-
-test('columnArrays gives one array per column and JSON text for objects', () => {
-  const rows = [journalRow(exampleJournalEvent()), { ...journalRow(exampleJournalEvent()), details: null, run_id: null }];
-  const arrays = columnArrays(rows, JOURNAL_INSERT_COLUMNS);
-  assert.equal(arrays.length, JOURNAL_INSERT_COLUMNS.length);
-  const details = arrays[JOURNAL_INSERT_COLUMNS.indexOf('details')];
-  assert.deepEqual(details, [JSON.stringify(exampleJournalEvent().details), null]);
-  assert.deepEqual(arrays[JOURNAL_INSERT_COLUMNS.indexOf('run_id')], ['run-2026-01-15-001', null]);
 });

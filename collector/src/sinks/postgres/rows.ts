@@ -91,7 +91,7 @@ export function journalRow(e: JournalEvent): JournalRow {
   };
 }
 
-/** Column names in the order of the insert statements' array parameters. */
+/** Column names in the order of the COPY column lists (queries/journal-stage.sql has the journal's). */
 export const AUDIT_INSERT_COLUMNS = [
   'event_id', 'schema_name', 'schema_version', 'ts', 'tenant', 'service', 'correlation_id', 'causation_id',
   'trace_id', 'span_id', 'actor_id', 'actor_type', 'action', 'resource_type', 'resource_id', 'outcome', 'reason',
@@ -103,13 +103,3 @@ export const JOURNAL_INSERT_COLUMNS = [
   'trace_id', 'span_id', 'actor_id', 'actor_type', 'scope', 'run_id', 'kind', 'severity', 'summary',
   'details', 'pointers',
 ] as const satisfies ReadonlyArray<keyof JournalRow>;
-
-/** Turns rows into one array per column (jsonb columns as JSON text), for unnest-based inserts. */
-export function columnArrays<R extends object>(rows: readonly R[], columns: ReadonlyArray<keyof R>): unknown[][] {
-  return columns.map((c) =>
-    rows.map((r) => {
-      const v = r[c];
-      return v !== null && typeof v === 'object' ? JSON.stringify(v) : v;
-    }),
-  );
-}

@@ -1,18 +1,9 @@
--- Inserts a batch of journal events (a redelivered event_id is skipped) and folds the events that
--- were really inserted into their runs, so redelivery never inflates a run's counts.
+-- Moves the batch COPYed into the staging table (journal-stage.sql) into journal_event (a redelivered
+-- event_id is skipped, and so is the second copy of an event repeated within the batch) and folds the
+-- events that were really inserted into their runs, so redelivery never inflates a run's counts.
 -- Run metadata convention: details.scenario / test_plan / description (strings) and details.tags
 -- (array); within a batch the newest event carrying a value wins, and a value replaces the stored one.
-WITH input AS (
-  SELECT *
-  FROM unnest(
-    $1::uuid[], $2::text[], $3::integer[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],
-    $17::text[], $18::text[], $19::text[]
-  ) AS i(
-    event_id, schema_name, schema_version, ts, tenant, service, correlation_id, causation_id,
-    trace_id, span_id, actor_id, actor_type, scope, run_id, kind, severity, summary, details, pointers
-  )
-), inserted AS (
+WITH inserted AS (
   INSERT INTO hindsight.journal_event (
     event_id, schema_name, schema_version, ts, tenant, service, correlation_id, causation_id,
     trace_id, span_id, actor_id, actor_type, scope, run_id, kind, severity, summary, details, pointers
@@ -20,8 +11,8 @@ WITH input AS (
   SELECT
     event_id, schema_name, schema_version, ts, tenant, service, correlation_id, causation_id,
     trace_id, span_id, actor_id, actor_type, scope, run_id, kind, severity, summary,
-    details::jsonb, pointers::jsonb
-  FROM input
+    details, pointers
+  FROM pg_temp.hindsight_journal_stage
   ON CONFLICT (event_id, ts) DO NOTHING
   RETURNING run_id, tenant, ts, severity, details
 ), runs AS (
