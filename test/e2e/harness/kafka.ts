@@ -43,7 +43,7 @@ interface KcatJson {
 export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
   const base = ['-C', '-b', endpoints().kafka.brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q'];
   const read = (): ReadMessage[] => {
-    const meta = execFileSync('kcat', [...base, '-J'], { encoding: 'utf8' })
+    const meta = execFileSync('kcat', [...base, '-J'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })
       .split('\n')
       .filter((l) => l.trim() !== '')
       .map((l) => JSON.parse(l) as KcatJson);
