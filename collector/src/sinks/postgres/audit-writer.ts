@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { AuditEvent } from '@hindsight/sdk/contract';
 import { GENESIS_HASH, chainHash } from './audit-chain';
-import { copyCsv } from './copy-csv';
+import { copyCsv, csvRows } from './copy-csv';
 import { AUDIT_INSERT_COLUMNS, auditRow, type AuditRow } from './rows';
 import { query } from './sql-files';
 
@@ -69,6 +69,6 @@ export async function appendAuditEvents(client: PoolClient, events: readonly Aud
 
   // No ON CONFLICT: the ids were checked under the locks, and a concurrent insert of the same id by
   // another path fails this COPY with 23505, retried as a conflict, so a seq is never skipped.
-  await copyCsv(client, 'hindsight.audit_event', AUDIT_COPY_COLUMNS, chained);
+  await copyCsv(client, 'hindsight.audit_event', AUDIT_COPY_COLUMNS, csvRows(chained, AUDIT_COPY_COLUMNS));
   return chained.length;
 }

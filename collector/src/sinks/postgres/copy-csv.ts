@@ -32,16 +32,12 @@ export function csvRows<R extends object>(rows: readonly R[], columns: ReadonlyA
 }
 
 /**
- * `COPY <table> (<columns>) FROM STDIN (FORMAT csv)` of `rows` on `client`, inside the caller's
- * transaction. `table` and `columns` are trusted identifiers from this sink's code, never input.
+ * `COPY <table> (<columns>) FROM STDIN (FORMAT csv)` of `csv` (lines as {@link csvRows} writes them) on
+ * `client`, inside the caller's transaction. `table` and `columns` are trusted identifiers from this
+ * sink's code, never input.
  */
-export async function copyCsv<R extends object>(
-  client: PoolClient,
-  table: string,
-  columns: ReadonlyArray<keyof R & string>,
-  rows: readonly R[],
-): Promise<void> {
-  if (rows.length === 0) return;
+export async function copyCsv(client: PoolClient, table: string, columns: readonly string[], csv: string): Promise<void> {
+  if (csv === '') return;
   const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(Readable.from([csvRows(rows, columns)]), stream);
+  await pipeline(Readable.from([csv]), stream);
 }

@@ -1,28 +1,95 @@
 import type { PoolClient } from 'pg';
 import type { JournalEvent } from '@hindsight/sdk/contract';
 import { copyCsv } from './copy-csv';
-import { JOURNAL_INSERT_COLUMNS, journalRow } from './rows';
+import { JOURNAL_INSERT_COLUMNS, journalCsvLine } from './rows';
 import { query } from './sql-files';
 
-/** The per-connection staging table of journal batches (queries/journal-stage.sql). */
-const JOURNAL_STAGE = 'pg_temp.hindsight_journal_stage';
+/** What one batch adds to a run (journal-runs.sql). */
+interface RunDelta {
+  tenant: string;
+  firstTs: string;
+  lastTs: string;
+  events: number;
+  warns: number;
+  errors: number;
+  /** Newest value of each metadata field in the batch, with the ts it came with. */
+  meta: Record<'scenario' | 'test_plan' | 'description' | 'tags', { ts: string; value: string } | undefined>;
+}
+
+const META_STRINGS = ['scenario', 'test_plan', 'description'] as const;
 
 /**
- * Creates the journal staging table on a new pooled connection, outside any transaction and after
- * `SET ROLE`, so it belongs to the writer's own temporary schema and lives as long as the connection.
+ * Inserts journal events inside the caller's transaction, as COPY: the batch's repeats are dropped,
+ * one primary-key probe per event finds those already stored (redelivery), the rest is COPYed into
+ * journal_event, and journal_run is upserted with what exactly those rows add. A concurrent writer
+ * storing the same event between the probe and the COPY makes the COPY fail with 23505, which is
+ * retried (the retry skips the event), so nothing is ever counted twice.
+ * Returns how many events were inserted.
  */
-export async function prepareJournalStage(client: PoolClient): Promise<void> {
-  await client.query(query('journal-stage'));
+export async function insertJournalEvents(client: PoolClient, events: readonly JournalEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const ids = new Set<string>();
+  const unique: JournalEvent[] = [];
+  for (const e of events) {
+    const id = e.event_id.toLowerCase();
+    if (ids.has(id)) continue; // the same event twice in one batch is stored once
+    ids.add(id);
+    unique.push(e);
+  }
+  const stored = await client.query<{ n: number }>(query('journal-stored'), [unique.map((e) => e.event_id), unique.map((e) => e.ts)]);
+  const fresh = stored.rows.length === 0 ? unique : skipPositions(unique, stored.rows.map((r) => r.n - 1));
+  if (fresh.length === 0) return 0;
+  let csv = '';
+  for (const e of fresh) csv += journalCsvLine(e);
+  await copyCsv(client, 'hindsight.journal_event', JOURNAL_INSERT_COLUMNS, csv);
+  const runs = runDeltas(fresh);
+  if (runs.size > 0) {
+    const d = [...runs.values()];
+    await client.query(query('journal-runs'), [
+      [...runs.keys()], d.map((r) => r.tenant), d.map((r) => r.firstTs), d.map((r) => r.lastTs),
+      d.map((r) => r.events), d.map((r) => r.warns), d.map((r) => r.errors),
+      d.map((r) => r.meta.scenario?.value ?? null), d.map((r) => r.meta.test_plan?.value ?? null),
+      d.map((r) => r.meta.description?.value ?? null), d.map((r) => r.meta.tags?.value ?? null),
+    ]);
+  }
+  return fresh.length;
+}
+
+/** `rows` without the given 0-based positions. */
+function skipPositions<T>(rows: readonly T[], positions: readonly number[]): T[] {
+  const skip = new Set(positions);
+  return rows.filter((_, i) => !skip.has(i));
 }
 
 /**
- * Inserts journal events inside the caller's transaction: the batch is COPYed into the staging table
- * (text of every value in CSV, parsed by Postgres as COPY parses it), then moved into journal_event by
- * one statement (ON CONFLICT (event_id, ts) DO NOTHING, so redelivery adds nothing) that also upserts
- * journal_run from the rows actually inserted. The staging table empties itself at commit.
+ * Folds events into one delta per run. Contract timestamps are all spelled `YYYY-MM-DDTHH:MM:SS.ffffffZ`
+ * (UTC, six digits), so their string order is their time order. Metadata: the newest event carrying a
+ * value wins (a later one in the batch on a tie); strings for scenario/test_plan/description, an array
+ * for tags.
  */
-export async function insertJournalEvents(client: PoolClient, events: readonly JournalEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await copyCsv(client, JOURNAL_STAGE, JOURNAL_INSERT_COLUMNS, events.map(journalRow));
-  await client.query(query('journal-insert'));
+export function runDeltas(events: readonly JournalEvent[]): Map<string, RunDelta> {
+  const runs = new Map<string, RunDelta>();
+  for (const r of events) {
+    if (r.run_id === null || r.run_id === undefined) continue;
+    let d = runs.get(r.run_id);
+    if (d === undefined) {
+      d = { tenant: r.tenant, firstTs: r.ts, lastTs: r.ts, events: 0, warns: 0, errors: 0, meta: { scenario: undefined, test_plan: undefined, description: undefined, tags: undefined } };
+      runs.set(r.run_id, d);
+    }
+    d.events++;
+    if (r.severity === 'WARN') d.warns++;
+    else if (r.severity === 'ERROR') d.errors++;
+    if (r.ts < d.firstTs) d.firstTs = r.ts;
+    if (r.ts > d.lastTs) d.lastTs = r.ts;
+    if (r.tenant < d.tenant) d.tenant = r.tenant;
+    const details = r.details;
+    if (details === null || details === undefined) continue;
+    for (const key of META_STRINGS) {
+      const v = details[key];
+      if (typeof v === 'string' && !(r.ts < (d.meta[key]?.ts ?? ''))) d.meta[key] = { ts: r.ts, value: v };
+    }
+    const tags = details['tags'];
+    if (Array.isArray(tags) && !(r.ts < (d.meta.tags?.ts ?? ''))) d.meta.tags = { ts: r.ts, value: JSON.stringify(tags) };
+  }
+  return runs;
 }

@@ -6,7 +6,7 @@ import type { RecordKind, SinkRecord } from '../records';
 import type { Sink, SinkHealth, WriteResult } from '../sink';
 import { appendAuditEvents } from './audit-writer';
 import { parsePostgresSinkConfig, type PostgresSinkConfig } from './config';
-import { insertJournalEvents, prepareJournalStage } from './journal-writer';
+import { insertJournalEvents } from './journal-writer';
 import { PG_ERROR_CODES, classifyPgError } from './pg-errors';
 import { latestMigrationVersion, query } from './sql-files';
 
@@ -23,7 +23,7 @@ export class PostgresSink implements Sink {
   readonly accepts: readonly RecordKind[] = ['audit', 'journal'];
   private readonly config: Readonly<PostgresSinkConfig>;
   private pool: Pool | undefined;
-  /** Connections that already ran SET ROLE and made their staging table (pg reuses clients, so once per connection). */
+  /** Connections that already ran SET ROLE (pg reuses clients, so once per connection). */
   private readonly prepared = new WeakSet<PoolClient>();
   private lastError: HindsightError | undefined;
   private started = false;
@@ -194,7 +194,6 @@ export class PostgresSink implements Sink {
     try {
       if (!this.prepared.has(client)) {
         if (this.config.role !== '') await client.query(`SET ROLE ${escapeIdentifier(this.config.role)}`);
-        await prepareJournalStage(client);
         this.prepared.add(client);
       }
       return await fn(client);

@@ -1,4 +1,5 @@
 import type { AuditEvent, Envelope, JournalEvent } from '@hindsight/sdk/contract';
+import { csvValue } from './copy-csv';
 
 /**
  * Column naming rule of every Hindsight table: a contract field path with dots replaced by
@@ -103,3 +104,18 @@ export const JOURNAL_INSERT_COLUMNS = [
   'trace_id', 'span_id', 'actor_id', 'actor_type', 'scope', 'run_id', 'kind', 'severity', 'summary',
   'details', 'pointers',
 ] as const satisfies ReadonlyArray<keyof JournalRow>;
+
+/**
+ * A journal event as one CSV line in {@link JOURNAL_INSERT_COLUMNS} order, written straight from the
+ * event: the same text as `csvRows([journalRow(e)], JOURNAL_INSERT_COLUMNS)` (a test holds them equal)
+ * without an intermediate row object per event, which was a third of the sink's own CPU per batch.
+ */
+export function journalCsvLine(e: JournalEvent): string {
+  return (
+    csvValue(e.event_id) + ',' + csvValue(e.schema.name) + ',' + csvValue(e.schema.version) + ',' + csvValue(e.ts) + ',' +
+    csvValue(e.tenant) + ',' + csvValue(e.service) + ',' + csvValue(e.correlation_id) + ',' + csvValue(e.causation_id) + ',' +
+    csvValue(e.trace_id) + ',' + csvValue(e.span_id) + ',' + csvValue(e.actor.id) + ',' + csvValue(e.actor.type) + ',' +
+    csvValue(e.scope) + ',' + csvValue(e.run_id) + ',' + csvValue(e.kind) + ',' + csvValue(e.severity) + ',' +
+    csvValue(e.summary) + ',' + csvValue(e.details) + ',' + csvValue(e.pointers) + '\n'
+  );
+}
