@@ -28,9 +28,23 @@ interface PendingAudit extends CallSite {
   micros: bigint;
   deadline: number;
   settled: boolean;
+  promise: Promise<AuditEvent>;
   resolve(event: AuditEvent): void;
   reject(error: Error): void;
   event?: AuditEvent;
+}
+
+const ignore = (): void => {};
+
+/**
+ * Rejects `promise`, first marking it handled: an app that does not await `audit.record()` must not
+ * crash on an unhandled rejection. The handler is attached only on this (rare) path: a `.catch` on
+ * every call cost a second promise per event, and with async hooks on (AsyncLocalStorage) every
+ * promise also runs the hooks.
+ */
+function rejectHandled(promise: Promise<AuditEvent>, reject: (error: Error) => void, error: Error): void {
+  promise.catch(ignore);
+  reject(error);
 }
 
 /** Settings of the audit recorder. */
@@ -62,7 +76,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
     if (error === undefined) p.resolve(p.event as AuditEvent);
     else {
       config.diagnostics.report(error, 'audit');
-      p.reject(error);
+      rejectHandled(p.promise, p.reject, error);
     }
   };
 
@@ -127,28 +141,25 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
         resolve = res;
         reject = rej;
       });
-      // Marks the promise handled: an app that forgets to await must not crash on a rejection.
-      promise.catch(() => {});
       try {
         if (pipeline.isStopped) {
-          reject(new AuditError('AUDIT_SHUTDOWN', 'audit.record() called after shutdown()'));
+          rejectHandled(promise, reject, new AuditError('AUDIT_SHUTDOWN', 'audit.record() called after shutdown()'));
           return promise;
         }
-        const p: PendingAudit = {
-          ...captureCallSite(),
-          input,
-          micros: nowMicros(),
-          deadline: Date.now() + config.ackTimeoutMs,
-          settled: false,
-          resolve,
-          reject,
-        };
+        const p = captureCallSite() as PendingAudit;
+        p.input = input;
+        p.micros = nowMicros();
+        p.deadline = Date.now() + config.ackTimeoutMs;
+        p.settled = false;
+        p.promise = promise;
+        p.resolve = resolve;
+        p.reject = reject;
         if (pending.size === 0) pipeline.hold(true);
         pending.add(p);
         lane.queue.offer(p);
         lane.requestFlush();
       } catch (error) {
-        reject(error instanceof Error ? error : new Error(String(error)));
+        rejectHandled(promise, reject, error instanceof Error ? error : new Error(String(error)));
       }
       return promise;
     },

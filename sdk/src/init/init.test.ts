@@ -63,6 +63,25 @@ test('an invalid audit event rejects naming the field, and nothing is exported',
   }
 });
 
+test('an audit promise nobody awaits never surfaces as an unhandled rejection', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
+  try {
+    void hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'maybe' as never });
+    await hs.flush(1000);
+    await hs.shutdown();
+    void hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'success' });
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.off('unhandledRejection', onUnhandled);
+    await hs.shutdown();
+  }
+});
+
 test('audit rejects after auditAckTimeoutMs when the exporter keeps failing, and reports it', async () => {
   const exporter = new InMemoryExporter();
   exporter.failWith(new Error('broker down'));

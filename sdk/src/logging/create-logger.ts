@@ -1,24 +1,30 @@
 /**
- * The app's logger: a real pino logger (pino's API unchanged). A `mixin` adds trace_id, span_id,
- * correlation_id, tenant and the rest of the context to every record. The destination only queues
- * pino's output line with its level; parsing, redaction (sensitive keys, configured paths and value
- * patterns), the log id and OTLP encoding happen in the background flush, before anything leaves the
- * process. pino's own `redact` is not used: it re-parsed ~50 paths and cloned the record on every call
- * (about 15 µs of a 16 µs `logger.info`), while the background pass censors the same keys and paths.
+ * The app's logger: a real pino logger (pino's API unchanged). The destination only queues pino's
+ * output line with its level and the call's context (the request/job context and the active span's
+ * context, both references taken synchronously in the call, since they are gone by the time the
+ * background flush runs). Parsing, the context fields (trace_id, span_id, correlation_id, tenant, …,
+ * added where the record does not already carry them), redaction (sensitive keys, configured paths
+ * and value patterns), the log id and OTLP encoding happen in the background flush, before anything
+ * leaves the process. Neither pino's `redact` (it re-parsed ~50 paths and cloned the record on every
+ * call, ~15 µs of a 16 µs call) nor a `mixin` (an object per call, merged and serialized by pino) is
+ * used: see docs/benchmarks.md.
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
+import { trace, type SpanContext } from '@opentelemetry/api';
 import { v7 as uuidv7 } from 'uuid';
 import type { Redactor } from '../redaction';
 import type { Exporter, LogEntry } from '../exporter/exporter';
-import { activeSpanIds, currentContext } from '../pipeline/context-fields';
+import { currentContext, type ContextFields } from '../pipeline/context-fields';
 import { Lane, type LanePolicy } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 import { levelLabel } from './encode-logs';
 
-/** A queued log line and its numeric level. */
+/** A queued log line, its numeric level and the context it was written in. */
 export interface RawLog {
   line: string;
   level: number;
+  ctx: ContextFields | undefined;
+  span: SpanContext | undefined;
 }
 
 /** Settings the logger needs from init. */
@@ -36,26 +42,30 @@ export interface LoggerConfig {
 /** pino sets `lastLevel` on destinations that carry this symbol, sparing a parse to learn the level. */
 const NEEDS_METADATA = Symbol.for('pino.metadata');
 
-function mixin(defaultTenant: string): () => Record<string, unknown> {
-  return () => {
-    const fields: Record<string, unknown> = {};
-    const ids = activeSpanIds();
-    if (ids !== undefined) {
-      fields['trace_id'] = ids.traceId;
-      fields['span_id'] = ids.spanId;
-      fields['trace_flags'] = ids.sampled ? '01' : '00';
-    }
-    const ctx = currentContext();
-    if (ctx?.correlationId !== undefined) fields['correlation_id'] = ctx.correlationId;
-    if (ctx?.causationId !== undefined) fields['causation_id'] = ctx.causationId;
-    fields['tenant'] = ctx?.tenant ?? defaultTenant;
-    if (ctx?.runId !== undefined) fields['run_id'] = ctx.runId;
-    if (ctx?.actor !== undefined) {
-      fields['actor_id'] = ctx.actor.id;
-      fields['actor_type'] = ctx.actor.type;
-    }
-    return fields;
+/**
+ * Adds the call's context to a parsed record, as the fields the encoder maps to attributes; a field
+ * the app logged itself wins (as it would over a pino mixin).
+ */
+export function addContextFields(record: Record<string, unknown>, raw: RawLog, defaultTenant: string): Record<string, unknown> {
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && record[key] === undefined) record[key] = value;
   };
+  const sc = raw.span;
+  if (sc !== undefined && trace.isSpanContextValid(sc)) {
+    set('trace_id', sc.traceId);
+    set('span_id', sc.spanId);
+    set('trace_flags', (sc.traceFlags & 1) === 1 ? '01' : '00');
+  }
+  const ctx = raw.ctx;
+  set('correlation_id', ctx?.correlationId);
+  set('causation_id', ctx?.causationId);
+  set('tenant', ctx?.tenant ?? defaultTenant);
+  set('run_id', ctx?.runId);
+  if (ctx?.actor !== undefined) {
+    set('actor_id', ctx.actor.id);
+    set('actor_type', ctx.actor.type);
+  }
+  return record;
 }
 
 /** Builds the log lane and the pino logger writing into it. */
@@ -70,8 +80,8 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
       prepare: (r) => ({
         logId: uuidv7(),
         level: r.level,
-        // The parsed record is ours alone: redacted in place, without a copy.
-        record: config.redactor.redactJsonInPlace(JSON.parse(r.line) as Record<string, unknown>),
+        // The parsed record is ours alone: completed and redacted in place, without a copy.
+        record: config.redactor.redactJsonInPlace(addContextFields(JSON.parse(r.line) as Record<string, unknown>, r, config.tenant)),
       }),
       onDrop: config.onDrop,
       onFailure: config.onFailure,
@@ -83,7 +93,7 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
     lastLevel: 30,
     write(line: string): void {
       if (pipeline.isStopped) return;
-      lane.queue.offer({ line, level: this.lastLevel });
+      lane.queue.offer({ line, level: this.lastLevel, ctx: currentContext(), span: trace.getActiveSpan()?.spanContext() });
       if (lane.queue.size >= config.maxBatchSize) pipeline.nudge(lane);
     },
   };
@@ -91,7 +101,6 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
     {
       level: config.level,
       base: { service: config.serviceName },
-      mixin: mixin(config.tenant),
     },
     destination,
   );

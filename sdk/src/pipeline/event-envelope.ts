@@ -4,7 +4,8 @@
  * (the context is gone by the time the background flush builds the event).
  */
 import { CURRENT_SCHEMA_VERSION, SCHEMA_NAMES, type Actor } from '../contract';
-import { activeSpanIds, currentContext, type ContextFields } from './context-fields';
+import { trace } from '@opentelemetry/api';
+import { currentContext, type ContextFields } from './context-fields';
 
 /** Where an event was raised: the context and the active span's ids at the call. */
 export interface CallSite {
@@ -15,8 +16,9 @@ export interface CallSite {
 
 /** Captures the call site; never throws. */
 export function captureCallSite(): CallSite {
-  const ids = activeSpanIds();
-  return { ctx: currentContext(), traceId: ids?.traceId, spanId: ids?.spanId };
+  const sc = trace.getActiveSpan()?.spanContext();
+  const valid = sc !== undefined && trace.isSpanContextValid(sc);
+  return { ctx: currentContext(), traceId: valid ? sc.traceId : undefined, spanId: valid ? sc.spanId : undefined };
 }
 
 /** What one event adds to its call site's envelope. */

@@ -36,7 +36,7 @@ export class Lane<Raw, Item> {
   readonly queue: BoundedQueue<Raw>;
   private retry: { raws: Raw[]; items: Item[] } | undefined;
   private inFlight: Promise<void> | undefined;
-  private lingerTimer: NodeJS.Timeout | undefined;
+  private lingerTimer: NodeJS.Timeout | undefined; // or an Immediate when the batch is due now
   /** When the oldest entry still queued arrived (ms), or 0 when the queue was emptied since. */
   private waitingSince = 0;
 
@@ -77,11 +77,17 @@ export class Lane<Raw, Item> {
     const linger = this.policy.lingerMs;
     if (linger === undefined || this.lingerTimer !== undefined || this.inFlight !== undefined || this.queue.size === 0) return;
     if (this.waitingSince === 0) this.waitingSince = Date.now();
-    const delay = Math.max(0, linger - (Date.now() - this.waitingSince));
-    this.lingerTimer = setTimeout(() => {
+    const flush = () => {
       this.lingerTimer = undefined;
       this.flushOnce().catch((error: unknown) => this.policy.onFailure(error instanceof Error ? error : new Error(String(error))));
-    }, delay);
+    };
+    // A full batch, or entries that already waited out the linger (a backlog), go at the next turn.
+    const delay = this.queue.size >= this.policy.maxBatchSize ? 0 : linger - (Date.now() - this.waitingSince);
+    if (delay <= 0) {
+      this.lingerTimer = setImmediate(flush) as unknown as NodeJS.Timeout;
+      return;
+    }
+    this.lingerTimer = setTimeout(flush, delay);
     // Never keeps the app alive on its own; an awaited audit event holds the pipeline's timer.
     this.lingerTimer.unref();
   }
@@ -109,7 +115,10 @@ export class Lane<Raw, Item> {
 
   /** Drops everything left (at shutdown). */
   abandon(): void {
-    clearTimeout(this.lingerTimer);
+    if (this.lingerTimer !== undefined) {
+      clearTimeout(this.lingerTimer);
+      clearImmediate(this.lingerTimer as unknown as NodeJS.Immediate);
+    }
     this.lingerTimer = undefined;
     if (this.retry !== undefined) {
       for (const raw of this.retry.raws) this.policy.onDrop(this.policy.kind, this.policy.levelOf(raw), 'shutdown', 1);
