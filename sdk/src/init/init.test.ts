@@ -71,7 +71,7 @@ test('an audit promise nobody awaits never surfaces as an unhandled rejection', 
   const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
   try {
     void hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'maybe' as never });
-    await hs.flush(1000);
+    await hs.flush();
     await hs.shutdown();
     void hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'success' });
     await new Promise((r) => setTimeout(r, 20));
