@@ -5,7 +5,7 @@
  * Prints `listening <port>` once ready.
  */
 import { createServer } from 'node:http';
-import { init } from '@hindsight/sdk';
+import { sdkDist } from './lib/sdk-dist';
 import { endpoints } from './lib/stack';
 
 const BURN_NS = 250_000n;
@@ -18,7 +18,8 @@ function burn(): number {
 }
 
 const mode = process.env['BENCH_APP_MODE'] ?? 'bare';
-const hs = mode === 'sdk' ? init({ serviceName: 'bench-app', tenant: 'bench', kafka: { brokers: endpoints().kafka.brokers }, runtimeMetrics: false }) : undefined;
+// The SDK as apps run it: its compiled dist (./lib/sdk-dist).
+const hs = mode === 'sdk' ? sdkDist().init({ serviceName: 'bench-app', tenant: 'bench', kafka: { brokers: endpoints().kafka.brokers }, runtimeMetrics: false }) : undefined;
 
 const server = createServer((req, res) => {
   if (hs === undefined) {

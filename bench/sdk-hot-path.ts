@@ -1,14 +1,14 @@
 /**
  * SDK hot path: ns per `logger.info`, `audit.record` (until queued) and span start+end, against a bare
  * pino logger writing to a no-op destination and a bare OTel tracer with a BatchSpanProcessor and a
- * no-op exporter. Every run benchmarks all five tasks in one tinybench pass, so each ratio compares
+ * no-op exporter. The SDK is its compiled dist, as apps run it (./lib/sdk-dist). Every run benchmarks all five tasks in one tinybench pass, so each ratio compares
  * figures measured side by side under the same machine load.
  */
 import { Bench } from 'tinybench';
 import pino from 'pino';
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { ExportResultCode } from '@opentelemetry/core';
-import { init } from '@hindsight/sdk';
+import { sdkDist } from './lib/sdk-dist';
 import { NoopExporter } from './lib/noop-exporter';
 import { ResultBuilder, parseBenchArgs, progress } from './lib/result';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const args = parseBenchArgs();
   const out = new ResultBuilder('sdk', 'SDK hot path', args);
   const exporter = new NoopExporter();
-  const hs = init({ serviceName: 'bench-sdk', tenant: 'bench', exporter, runtimeMetrics: false });
+  const hs = sdkDist().init({ serviceName: 'bench-sdk', tenant: 'bench', exporter, runtimeMetrics: false });
   const barePino = pino({ level: 'info' }, { write: () => {} });
   const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(noopSpanExporter)] });
   const bareTracer = provider.getTracer('bench-bare');

@@ -10,7 +10,7 @@
  * used: see docs/benchmarks.md.
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
-import { trace, type SpanContext } from '@opentelemetry/api';
+import { context, trace, type Context } from '@opentelemetry/api';
 import { v7 as uuidv7 } from 'uuid';
 import type { Redactor } from '../redaction';
 import type { Exporter, LogEntry } from '../exporter/exporter';
@@ -24,7 +24,8 @@ export interface RawLog {
   line: string;
   level: number;
   ctx: ContextFields | undefined;
-  span: SpanContext | undefined;
+  /** The OpenTelemetry context of the call; its span is looked up in the background. */
+  otel: Context;
 }
 
 /** Settings the logger needs from init. */
@@ -50,7 +51,7 @@ export function addContextFields(record: Record<string, unknown>, raw: RawLog, d
   const set = (key: string, value: unknown) => {
     if (value !== undefined && record[key] === undefined) record[key] = value;
   };
-  const sc = raw.span;
+  const sc = trace.getSpanContext(raw.otel);
   if (sc !== undefined && trace.isSpanContextValid(sc)) {
     set('trace_id', sc.traceId);
     set('span_id', sc.spanId);
@@ -93,7 +94,7 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
     lastLevel: 30,
     write(line: string): void {
       if (pipeline.isStopped) return;
-      lane.queue.offer({ line, level: this.lastLevel, ctx: currentContext(), span: trace.getActiveSpan()?.spanContext() });
+      lane.queue.offer({ line, level: this.lastLevel, ctx: currentContext(), otel: context.active() });
       if (lane.queue.size >= config.maxBatchSize) pipeline.nudge(lane);
     },
   };
