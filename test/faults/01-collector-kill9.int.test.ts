@@ -133,6 +133,10 @@ test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly o
     if (process.env['HINDSIGHT_FAULTS_KEEP'] !== '1') {
       await ch.drop().catch(() => undefined);
       await pg.drop().catch(() => undefined);
+    } else {
+      // Kept for inspection; only the clients are closed, so the process can exit.
+      await pg.admin.end().catch(() => undefined);
+      await ch.client.close().catch(() => undefined);
     }
   }
 });
