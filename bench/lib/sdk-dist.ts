@@ -24,7 +24,9 @@ export function sdkDist(): typeof import('@hindsight/sdk') {
   const entry = join(ROOT, 'sdk', 'dist', 'index.js');
   let built = 0;
   try {
-    built = statSync(entry).mtimeMs;
+    // tsc rewrites only the outputs that changed, but always its build info.
+    statSync(entry);
+    built = statSync(join(ROOT, 'sdk', 'dist', '.tsbuildinfo')).mtimeMs;
   } catch {
     // not built at all
   }
