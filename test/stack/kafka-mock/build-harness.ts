@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { progress, run } from '../process-helper';
 
@@ -12,6 +12,30 @@ const CONFIGURE_FLAGS = [
   '--disable-curl',
   '--disable-gssapi',
 ];
+
+/**
+ * The mock keeps at most 5 MiB (and 100,000 message sets) per partition and deletes the oldest data
+ * past that, like a tiny `retention.bytes`. A collector that is down for a while (the kill -9 and
+ * outage scenarios) then finds its committed offset deleted and loses what it had not consumed, which
+ * says nothing about Hindsight. These limits are the test broker's retention, set in its source
+ * before the build because the mock has no setting for them; memory is only used by what tests send.
+ */
+const PARTITION_RETENTION = { maxBytes: 256 * 1024 * 1024, maxMessageSets: 10_000_000 };
+const RETENTION_PATCH = {
+  file: join('src', 'rdkafka_mock.c'),
+  from: 'mpart->max_size = 1024 * 1024 * 5;\n        mpart->max_cnt  = 100000;',
+  to: `mpart->max_size = ${PARTITION_RETENTION.maxBytes};\n        mpart->max_cnt  = ${PARTITION_RETENTION.maxMessageSets};`,
+};
+
+/** Applies RETENTION_PATCH; fails when the source no longer has the expected line (a new version). */
+function patchRetention(srcDir: string): void {
+  const file = join(srcDir, RETENTION_PATCH.file);
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(RETENTION_PATCH.from)) {
+    throw new Error(`${file}: the mock's partition retention line was not found; update RETENTION_PATCH for this librdkafka version`);
+  }
+  writeFileSync(file, text.replace(RETENTION_PATCH.from, RETENTION_PATCH.to));
+}
 
 /** The harness sources; the cache key covers all of them. */
 const HARNESS_FILES = ['mock-cluster.c', 'mock-commands.c', 'mock-commands.h'].map((f) => join(__dirname, f));
@@ -34,7 +58,7 @@ async function must(what: string, cmd: string, args: string[], cwd: string): Pro
  * version and flag set; returns the source folder holding src/librdkafka.a.
  */
 async function buildLibrdkafka(cacheDir: string, pkg: string): Promise<string> {
-  const dir = join(cacheDir, `librdkafka-${pkg.replace(/[^A-Za-z0-9.]+/g, '_')}-${shortHash(...CONFIGURE_FLAGS)}`);
+  const dir = join(cacheDir, `librdkafka-${pkg.replace(/[^A-Za-z0-9.]+/g, '_')}-${shortHash(...CONFIGURE_FLAGS, RETENTION_PATCH.to)}`);
   const srcDir = join(dir, 'package', 'deps', 'librdkafka');
   if (existsSync(join(dir, 'build.ok'))) return srcDir;
 
@@ -49,6 +73,7 @@ async function buildLibrdkafka(cacheDir: string, pkg: string): Promise<string> {
   await must('extracting the package', 'tar', ['xzf', tarball, 'package/deps/librdkafka'], tmp);
   rmSync(join(tmp, tarball));
   const tmpSrc = join(tmp, 'package', 'deps', 'librdkafka');
+  patchRetention(tmpSrc);
   progress('kafka: configuring librdkafka');
   await must('librdkafka ./configure', './configure', CONFIGURE_FLAGS, tmpSrc);
   progress('kafka: compiling librdkafka (make -j2 libs: 35 s on 2 idle cores, longer when they are busy)');
@@ -79,7 +104,7 @@ function linkLibraries(srcDir: string): string[] {
  */
 export async function ensureHarness(cacheDir: string, pkg: string): Promise<string> {
   const sources = HARNESS_FILES.map((f) => readFileSync(f, 'utf8'));
-  const key = shortHash(pkg, ...CONFIGURE_FLAGS, ...sources);
+  const key = shortHash(pkg, ...CONFIGURE_FLAGS, RETENTION_PATCH.to, ...sources);
   const binDir = join(cacheDir, `mock-cluster-${key}`);
   const bin = join(binDir, 'mock-cluster');
   if (existsSync(bin)) return bin;
