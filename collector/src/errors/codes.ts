@@ -34,6 +34,11 @@ export const ERROR_CODES = {
   dlqProduceFailed: 'DLQ_PRODUCE_FAILED',
   /** Committing offsets failed; the records are written again after a restart (idempotent sinks). */
   kafkaCommitFailed: 'KAFKA_COMMIT_FAILED',
+  /**
+   * A consumer group skipped offsets Kafka no longer held (deleted by retention before they were
+   * consumed); logged and counted, consumption goes on. Not thrown: a log code only.
+   */
+  kafkaOffsetGap: 'KAFKA_OFFSET_GAP',
   /** A command (`migrate`, `verify-audit`) is not part of this build. */
   commandUnavailable: 'COMMAND_UNAVAILABLE',
 } as const;

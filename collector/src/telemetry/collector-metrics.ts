@@ -17,6 +17,8 @@ export class CollectorMetrics {
   readonly batchDuration: Histogram<'sink'>;
   readonly commits: Counter<'sink'>;
   readonly circuitOpen: Gauge<'sink'>;
+  readonly offsetGapMessages: Counter<'topic' | 'partition'>;
+  readonly offsetGaps: Counter<'topic'>;
 
   constructor(registry: Registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
     this.registry = registry;
@@ -49,5 +51,17 @@ export class CollectorMetrics {
     });
     this.commits = new Counter({ name: 'hindsight_consumer_commits_total', help: 'Offset commits, per sink.', labelNames: ['sink'], registers });
     this.circuitOpen = new Gauge({ name: 'hindsight_sink_circuit_open', help: '1 while the sink circuit breaker is open.', labelNames: ['sink'], registers });
+    this.offsetGapMessages = new Counter({
+      name: 'hindsight_consumer_offset_gap_messages_total',
+      help: 'Messages a consumer group skipped because Kafka no longer held them (offset out of range after retention deleted them), per partition.',
+      labelNames: ['topic', 'partition'],
+      registers,
+    });
+    this.offsetGaps = new Counter({
+      name: 'hindsight_consumer_offset_gaps_total',
+      help: 'Offset gaps detected (runs of skipped messages, see hindsight_consumer_offset_gap_messages_total), per topic.',
+      labelNames: ['topic'],
+      registers,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { TopicPlan, PipelinePlan } from '../../topology/build-topology';
 import { decodeMessage } from '../../decoding/decode-message';
 import type { DeadLetter, DeadLetterProducer } from '../../dlq/dead-letter-producer';
@@ -11,6 +11,7 @@ import type { Sink } from '../../sinks/sink';
 import type { CollectorMetrics } from '../../telemetry/collector-metrics';
 import type { Logger } from '../../telemetry/logger';
 import { WatermarkTracker } from './watermark-tracker';
+import { OffsetGapDetector, type NewAssignment, type OffsetGap } from './offset-gap-detector';
 
 /** A message whose records wait in the batch; its bytes are kept in case the sink refuses it. */
 interface Buffered {
@@ -26,6 +27,16 @@ interface Buffered {
  * serialized (one flush chain per sink). Bounds memory to this many fetched partition batches.
  */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+
+/**
+ * Longest the first batch of a newly assigned partition waits for the group's committed offset (read
+ * for the offset gap check). Kept well under the session timeout: no heartbeat is sent meanwhile.
+ */
+const COMMITTED_READ_TIMEOUT_MS = 5000;
+
+/** Why an offset gap happens and what to do, as logged with `KAFKA_OFFSET_GAP`. */
+const OFFSET_GAP_REASON =
+  'the messages were deleted by retention before this consumer group read them (the broker answered OFFSET_OUT_OF_RANGE and the consumer moved to an offset it still holds); raise the topic retention or the consumer capacity';
 
 /** Consumer settings shared by every pipeline (from `kafka.*`). */
 export interface ConsumerSettings {
@@ -43,6 +54,20 @@ export interface PipelineStatus {
   kafka: 'joined' | 'not joined';
   circuit: 'open' | 'closed';
   detail: string;
+  /** The last offset gap this pipeline detected (messages Kafka deleted before they were read). */
+  lastOffsetGap?: OffsetGapStatus;
+}
+
+/** An offset gap as /readyz shows it. Reported only: consumption goes on (the data is gone from Kafka). */
+export interface OffsetGapStatus {
+  topic: string;
+  partition: number;
+  expectedOffset: string;
+  firstOffset: string;
+  skipped: number;
+  at: string;
+  /** Gaps detected by this pipeline since it started. */
+  count: number;
 }
 
 /**
@@ -57,6 +82,13 @@ export interface PipelineStatus {
 export class SinkConsumer {
   private readonly consumer: Consumer;
   private readonly tracker = new WatermarkTracker();
+  private readonly gaps = new OffsetGapDetector();
+  /** Reads the group's committed offsets for newly assigned partitions (offset gap check). */
+  private readonly admin: Admin;
+  private adminConnected: Promise<void> | undefined;
+  /** Per partition (`partition:topic`): the committed-offset read its first batch waits for. */
+  private readonly expectations = new Map<string, Promise<void>>();
+  private lastGap: OffsetGapStatus | undefined;
   private readonly sources: Map<string, TopicPlan>;
   private records: SinkRecord[] = [];
   private messages: Buffered[] = [];
@@ -92,6 +124,7 @@ export class SinkConsumer {
       // One batch may be bigger than maxRecords; bound what one fetch brings in.
       maxBytesPerPartition: 1024 * 1024,
     });
+    this.admin = kafka.admin();
   }
 
   /** Joins the group and starts consuming (resolves once the consumer runs, not when it joined). */
@@ -102,6 +135,9 @@ export class SinkConsumer {
       // A rebalance may have taken partitions away: never commit for them again.
       const dropped = this.tracker.retainOnly(e.payload.memberAssignment);
       if (dropped.length > 0) this.logger.info('partitions revoked', { dropped });
+      // Emitted before kafkajs fetches for the new assignment: the read is registered before any batch.
+      const added = this.gaps.assign(e.payload.memberAssignment);
+      if (added.length > 0) this.readCommitted(added);
       this.logger.info('joined consumer group', { groupId: this.plan.groupId, assignment: e.payload.memberAssignment });
     });
     this.consumer.on(CRASH, (e) => {
@@ -125,7 +161,81 @@ export class SinkConsumer {
     const open = this.guard.open;
     const ready = this.joined && health.ready && !open && this.failing === undefined && !this.stopping;
     const detail = this.failing ?? health.detail;
-    return { sink: this.plan.sinkName, ready, kafka: this.joined ? 'joined' : 'not joined', circuit: open ? 'open' : 'closed', detail };
+    const status: PipelineStatus = { sink: this.plan.sinkName, ready, kafka: this.joined ? 'joined' : 'not joined', circuit: open ? 'open' : 'closed', detail };
+    // A gap does not make the pipeline unready: the data is gone from Kafka, and the rest must flow.
+    if (this.lastGap !== undefined) status.lastOffsetGap = { ...this.lastGap };
+    return status;
+  }
+
+  /**
+   * Reads the group's committed offsets of newly assigned partitions: where kafkajs resumes them, and so
+   * where their first message must be (see OffsetGapDetector). Each partition's first batch waits for
+   * this, at most COMMITTED_READ_TIMEOUT_MS; if it fails, that partition's check starts at its first
+   * message. No commit of this member for these partitions can land before it: nothing of them is
+   * processed until it ends, and commits of a previous owner carry the previous generation.
+   */
+  private readCommitted(added: NewAssignment[]): void {
+    const topics = [...new Set(added.map((a) => a.topic))];
+    const read = async (): Promise<void> => {
+      this.adminConnected ??= this.admin.connect();
+      await this.adminConnected;
+      const answer = await this.admin.fetchOffsets({ groupId: this.plan.groupId, topics });
+      const committed = new Map<string, string>();
+      for (const t of answer) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
+      for (const a of added) {
+        const offset = committed.get(`${a.partition}:${a.topic}`);
+        if (offset !== undefined) this.gaps.expect(a.topic, a.partition, a.epoch, offset);
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${COMMITTED_READ_TIMEOUT_MS} ms`)), COMMITTED_READ_TIMEOUT_MS);
+    });
+    const run: Promise<void> = Promise.race([read(), timeout])
+      .catch((err: unknown) => {
+        // A failed connect is retried on the next assignment.
+        this.adminConnected = undefined;
+        this.logger.warn('could not read committed offsets of new partitions; their offset gap check starts at the first message', {
+          groupId: this.plan.groupId,
+          partitions: added.map(({ topic, partition }) => ({ topic, partition })),
+          error: err,
+        });
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        for (const a of added) {
+          const key = `${a.partition}:${a.topic}`;
+          if (this.expectations.get(key) === run) this.expectations.delete(key);
+        }
+      });
+    for (const a of added) this.expectations.set(`${a.partition}:${a.topic}`, run);
+  }
+
+  /** Counts, logs and shows a gap; consumption goes on. */
+  private reportGap(gap: OffsetGap): void {
+    const skipped = Number(gap.skipped);
+    this.metrics.offsetGapMessages.inc({ topic: gap.topic, partition: String(gap.partition) }, skipped);
+    this.metrics.offsetGaps.inc({ topic: gap.topic });
+    this.lastGap = {
+      topic: gap.topic,
+      partition: gap.partition,
+      expectedOffset: gap.expected,
+      firstOffset: gap.first,
+      skipped,
+      at: new Date().toISOString(),
+      count: (this.lastGap?.count ?? 0) + 1,
+    };
+    this.logger.error('offset gap: messages skipped that Kafka no longer holds', {
+      code: ERROR_CODES.kafkaOffsetGap,
+      sink: this.plan.sinkName,
+      groupId: this.plan.groupId,
+      topic: gap.topic,
+      partition: gap.partition,
+      expectedOffset: gap.expected,
+      firstOffset: gap.first,
+      skipped,
+      reason: OFFSET_GAP_REASON,
+    });
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
@@ -133,12 +243,16 @@ export class SinkConsumer {
     const source = this.sources.get(batch.topic);
     if (source === undefined) return;
     const { topic, partition } = batch;
+    const waiting = this.expectations.get(`${partition}:${topic}`);
+    if (waiting !== undefined) await waiting;
     const letters: DeadLetter[] = [];
     let consumed = 0;
     let lastTaken: string | undefined;
     for (const message of batch.messages) {
       if (this.stopping || !isRunning() || isStale()) break;
       const origin: Origin = { topic, partition, offset: message.offset };
+      const gap = this.gaps.receive(topic, partition, message.offset);
+      if (gap !== undefined) this.reportGap(gap);
       this.tracker.receive(topic, partition, message.offset);
       consumed++;
       const decoded = decodeMessage(message.value, source, origin);
@@ -349,5 +463,6 @@ export class SinkConsumer {
     // The final commit, awaited: after disconnect kafkajs would drop it silently.
     await this.commitNow();
     await this.consumer.disconnect();
+    if (this.adminConnected !== undefined) await this.admin.disconnect().catch(() => undefined);
   }
 }
