@@ -29,6 +29,7 @@ export const REDACTION_CORPUS: readonly CorpusEntry[] = [
   { kind: 'aws-secret-access-key', secret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', text: 'config: aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY region=eu-west-1', context: ['config: aws_secret_access_key=', 'region=eu-west-1'] },
   { kind: 'card-visa-spaced', secret: '4111 1111 1111 1111', text: 'charged card 4111 1111 1111 1111 for 12.00 EUR', context: ['charged card', 'for 12.00 EUR'] },
   { kind: 'card-mastercard-dashed', secret: '5555-5555-5555-4444', text: 'card=5555-5555-5555-4444;', context: ['card=', ';'] },
+  { kind: 'card-visa-digit-spaced', secret: '4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1', text: 'card no. 4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1 on file', context: ['card no.', 'on file'] },
   { kind: 'card-amex-plain', secret: '378282246310005', text: 'amex 378282246310005 declined', context: ['amex', 'declined'] },
   { kind: 'url-password', secret: 'hunter2-S3cret', text: 'connecting to postgres://app:hunter2-S3cret@db.internal:5432/hindsight', context: ['connecting to postgres://app:', '@db.internal:5432/hindsight'] },
   { kind: 'query-password', secret: 'Tr0ub4dor', text: 'callback /login?user=ada&password=Tr0ub4dor&next=/home', context: ['/login?user=ada&password=', '&next=/home'] },

@@ -79,7 +79,8 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   },
   {
     name: 'payment-card',
-    trigger: /\d{4}[ -]?\d{4}/,
+    // Must accept whatever the regex can match: a separator may stand between any two digits.
+    trigger: /\d(?:[ -]?\d){7}/,
     // Issuer prefixes start with 2–6; 13–19 digits, optionally grouped with spaces or dashes.
     regex: /(?<![\d-])[2-6](?:[ -]?\d){12,18}(?![\d])/g,
     replace: (censor, match) => {
