@@ -1,25 +1,13 @@
+import type { JournalRow } from '../sinks/postgres/rows';
 import type { Queryable } from './pin-run';
 import { retentionSql } from './sql-files';
 
-/** One journal event of a run as stored, with where it was read from. */
-export interface StoredJournalEvent {
-  event_id: string;
+/**
+ * One journal event of a run as stored (the table's contract columns, `ts` as read back), with where
+ * it was read from.
+ */
+export interface StoredJournalEvent extends Omit<JournalRow, 'ts' | 'schema_name' | 'schema_version'> {
   ts: Date;
-  tenant: string;
-  service: string;
-  correlation_id: string;
-  causation_id: string | null;
-  trace_id: string | null;
-  span_id: string | null;
-  actor_id: string;
-  actor_type: string;
-  scope: string;
-  run_id: string | null;
-  kind: string;
-  severity: string;
-  summary: string;
-  details: Record<string, unknown> | null;
-  pointers: Record<string, string> | null;
   /** True when the row comes from the archive: its partition was dropped by retention. */
   archived: boolean;
 }

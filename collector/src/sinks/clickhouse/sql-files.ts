@@ -1,23 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sqlFolder } from '../../sql-files/sql-source';
 import type { ServerCapabilities } from './server-capabilities';
 
-/**
- * Finds the `sql/` folder. From sources it sits beside this file; tsc does not copy .sql files, so
- * from `dist/` the folder is found in the package's `src/` tree instead.
- */
-function resolveSqlDir(): string {
-  const candidates = [
-    join(__dirname, 'sql'),
-    resolve(__dirname, '..', '..', '..', 'src', 'sinks', 'clickhouse', 'sql'),
-  ];
-  const found = candidates.find((dir) => existsSync(join(dir, 'migrations')));
-  if (!found) throw new Error(`ClickHouse SQL files not found (looked in ${candidates.join(', ')})`);
-  return found;
-}
-
 /** Folder holding `migrations/` and `queries/`. */
-export const SQL_DIR = resolveSqlDir();
+export const SQL_DIR = sqlFolder('sinks', 'clickhouse', 'sql');
 
 /**
  * Template values that differ between server generations. Kept to type names: anything larger than

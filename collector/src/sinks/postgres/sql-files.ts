@@ -1,29 +1,15 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSqlFile, sqlFolder } from '../../sql-files/sql-source';
 
-/**
- * The SQL of this sink lives in .sql files beside the sources. The TypeScript build does not copy
- * them, so compiled code (dist/sinks/postgres) falls back to the same folder under src/.
- */
+/** This sink's folder under the collector's `src/`: it holds `queries/` and `migrations/`. */
 function sqlRoot(): string {
-  const candidates = [__dirname, resolve(__dirname, '..', '..', '..', 'src', 'sinks', 'postgres')];
-  for (const dir of candidates) {
-    if (existsSync(join(dir, 'queries')) && existsSync(join(dir, 'migrations'))) return dir;
-  }
-  throw new Error(`postgres sink: SQL files not found (looked in ${candidates.join(', ')})`);
+  return sqlFolder('sinks', 'postgres');
 }
-
-const cache = new Map<string, string>();
 
 /** Text of `queries/<name>.sql`, read once. */
 export function query(name: string): string {
-  const key = `queries/${name}`;
-  let text = cache.get(key);
-  if (text === undefined) {
-    text = readFileSync(join(sqlRoot(), 'queries', `${name}.sql`), 'utf8');
-    cache.set(key, text);
-  }
-  return text;
+  return readSqlFile('sinks', 'postgres', 'queries', `${name}.sql`);
 }
 
 /** One versioned migration file: `NNN_name.sql`, applied in version order. */
