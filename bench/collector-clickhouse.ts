@@ -11,8 +11,8 @@ import { decodeSpans } from '@hindsight/collector';
 import { sinkFactory as clickhouseSinkFactory } from '../collector/src/sinks/clickhouse';
 import { spanToRow } from '../collector/src/sinks/clickhouse/row-mapping';
 import { createTestDatabase } from '../collector/src/sinks/clickhouse/test-database';
-import { runCollector } from './lib/collector-run';
-import { ResultBuilder, parseBenchArgs, progress } from './lib/result';
+import { runCollector, runCollectorAgainstRaw } from './lib/collector-run';
+import { ResultBuilder, parseBenchArgs } from './lib/result';
 import { fill, freshTopic, kafkaClient } from './lib/stack';
 
 const BATCH = 1000;
@@ -63,11 +63,11 @@ async function main(): Promise<void> {
       }
       const rawRate = rows.length / ((performance.now() - rawStart) / 1000);
 
-      const collector = await runCollector({ factory: clickhouseSinkFactory, sinkOptions: { url: db.url, database: db.name, minInsertIntervalMs: 0 }, topic, kind: 'span', expected: rows.length, maxRecords: BATCH, timeoutMs: 180_000 });
-      out.metric('collector → spans', 'rows/s', collector.perSecond);
-      out.metric('raw client insert → identical table', 'rows/s', rawRate);
-      out.ratio('clickhouse', 'collector rows/s / raw @clickhouse/client JSONEachRow rows/s', collector.perSecond / rawRate, { op: '>=', value: 0.8 });
-      progress(`run ${run}/${args.runs}: collector ${collector.perSecond.toFixed(0)} rows/s, raw ${rawRate.toFixed(0)} rows/s`);
+      await runCollectorAgainstRaw(
+        out,
+        { factory: clickhouseSinkFactory, sinkOptions: { url: db.url, database: db.name, minInsertIntervalMs: 0 }, topic, kind: 'span', expected: rows.length, maxRecords: BATCH, timeoutMs: 180_000 },
+        { run, runs: args.runs, collectorMetric: 'collector → spans', rawMetric: 'raw client insert → identical table', rawRate, rawName: 'raw', ratio: 'clickhouse', compares: 'collector rows/s / raw @clickhouse/client JSONEachRow rows/s' },
+      );
     }
     out.note(`${n} spans per run in OTLP messages of ${PER_MESSAGE}; batches of ${BATCH} rows on both sides; minInsertIntervalMs 0 so the sink does not wait between inserts; both \`spans\` tables are made by the sink's migrations, so both feed the rollup materialized view.`);
   } finally {

@@ -12,8 +12,8 @@ import { exampleJournalEvent, newEventId, nowTimestamp, type JournalEvent } from
 import { sinkFactory as postgresSinkFactory } from '../collector/src/sinks/postgres';
 import { JOURNAL_INSERT_COLUMNS, journalRow } from '../collector/src/sinks/postgres/rows';
 import { createTestDatabase } from '../collector/src/sinks/postgres/test-database';
-import { runCollector } from './lib/collector-run';
-import { ResultBuilder, parseBenchArgs, progress } from './lib/result';
+import { runCollectorAgainstRaw } from './lib/collector-run';
+import { ResultBuilder, parseBenchArgs } from './lib/result';
 import { fill, freshTopic, kafkaClient } from './lib/stack';
 
 const BATCH = 1000;
@@ -50,11 +50,11 @@ async function main(): Promise<void> {
       }
       const copyRate = n / ((performance.now() - copyStart) / 1000);
 
-      const collector = await runCollector({ factory: postgresSinkFactory, sinkOptions: { url: db.adminUrl }, topic, kind: 'journal', expected: n, maxRecords: BATCH, timeoutMs: 180_000 });
-      out.metric('collector → journal_event', 'rows/s', collector.perSecond);
-      out.metric('raw COPY → identical table', 'rows/s', copyRate);
-      out.ratio('postgres', 'collector rows/s / raw COPY rows/s', collector.perSecond / copyRate, { op: '>=', value: 0.8 });
-      progress(`run ${run}/${args.runs}: collector ${collector.perSecond.toFixed(0)} rows/s, COPY ${copyRate.toFixed(0)} rows/s`);
+      await runCollectorAgainstRaw(
+        out,
+        { factory: postgresSinkFactory, sinkOptions: { url: db.adminUrl }, topic, kind: 'journal', expected: n, maxRecords: BATCH, timeoutMs: 180_000 },
+        { run, runs: args.runs, collectorMetric: 'collector → journal_event', rawMetric: 'raw COPY → identical table', rawRate: copyRate, rawName: 'COPY', ratio: 'postgres', compares: 'collector rows/s / raw COPY rows/s' },
+      );
     }
     out.note(`${n} journal events per run; raw COPY in batches of ${BATCH}, the sink with \`maxRecords\` ${BATCH} (the consumer hands it smaller batches when a write finishes before one fills); both sides map decoded events to rows inside the timed part; the sink also drops repeats, probes the primary key for already stored events and upserts journal_run, which COPY does not; both tables are the migrated, day-partitioned \`hindsight.journal_event\`.`);
   } finally {

@@ -5,6 +5,7 @@
  * before the first write, so it is left out of both sides alike.
  */
 import { CollectorMetrics, CollectorService, SinkRegistry, loadConfig, silentLogger, type Sink, type SinkFactory } from '@hindsight/collector';
+import { progress, type ResultBuilder } from './result';
 import { endpoints, uniqueName } from './stack';
 
 export interface CollectorRunOptions {
@@ -78,4 +79,29 @@ export async function runCollector(o: CollectorRunOptions): Promise<CollectorRun
   }
   const seconds = (last - first) / 1000;
   return { records: written, seconds, perSecond: written / seconds };
+}
+
+export interface RawComparison {
+  /** Run number and count, for the progress line. */
+  run: number;
+  runs: number;
+  /** Metric names of the two sides, e.g. `collector → spans` and `raw client insert → identical table`. */
+  collectorMetric: string;
+  rawMetric: string;
+  /** Rows per second of the raw side, and its short name in the progress line (`raw`, `COPY`). */
+  rawRate: number;
+  rawName: string;
+  /** The ratio's name and what it compares. */
+  ratio: string;
+  compares: string;
+}
+
+/** Runs the collector and records it against the raw side's rate: both metrics, the ≥ 0.8× ratio and a progress line. */
+export async function runCollectorAgainstRaw(out: ResultBuilder, o: CollectorRunOptions, c: RawComparison): Promise<CollectorRunResult> {
+  const collector = await runCollector(o);
+  out.metric(c.collectorMetric, 'rows/s', collector.perSecond);
+  out.metric(c.rawMetric, 'rows/s', c.rawRate);
+  out.ratio(c.ratio, c.compares, collector.perSecond / c.rawRate, { op: '>=', value: 0.8 });
+  progress(`run ${c.run}/${c.runs}: collector ${collector.perSecond.toFixed(0)} rows/s, ${c.rawName} ${c.rawRate.toFixed(0)} rows/s`);
+  return collector;
 }

@@ -11,6 +11,7 @@ import type { Client } from 'pg';
 import { allDashboards } from '../../dashboards/src/index';
 import { createTestDatabase as createPgDatabase, type TestDatabase as PgDatabase } from '../../collector/src/sinks/postgres/test-database';
 import { createTestDatabase as createChDatabase, type TestDatabase as ChDatabase } from '../../collector/src/sinks/clickhouse/test-database';
+import { waitFor } from '../../collector/src/testing/local-stack';
 import { loadStackEndpoints, type StackEndpoints } from '../stack/endpoints';
 import { registerScrapeTarget } from '../stack/prometheus-targets';
 import { startDemoApp, startDemoCollector, sendPoison, sendTraffic, type DemoApp, type DemoCollector, type Traffic } from './demo-traffic';
@@ -29,21 +30,8 @@ let app: DemoApp | undefined;
 const appTarget = `dash-app-${suffix}`;
 const unregister: Array<() => void> = [];
 const started = new Date();
-
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+/** How long the demo traffic may take to show up in each store. */
+const DEMO_TIMEOUT_MS = 60_000;
 
 async function promHas(expr: string): Promise<boolean> {
   const r = await fetch(`${stack.prometheus.url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`);
@@ -73,29 +61,29 @@ before(async () => {
   assert.ok(dropped1 > 0, `the SDK dropped nothing from a burst larger than its log queue: ${JSON.stringify(app.hs.stats().dropped)}`);
   await sendTraffic(collector, traffic);
   await sendPoison(collector);
-  await until('retries and an open breaker scraped', async () =>
-    (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 1`)) && (await promHas(`hindsight_sink_write_retries_total{${mine}}`)) ? true : undefined);
-  await until('DLQ and RED counters scraped', async () =>
-    (await promHas(`hindsight_dlq_messages_total{${mine}}`)) && (await promHas(`hindsight_span_requests_total{${mine}}`)) ? true : undefined);
-  await until('SDK drops scraped', async () => ((await promHas(`${appDrops} >= ${dropped1}`)) ? true : undefined));
+  await waitFor('retries and an open breaker scraped', async () =>
+    (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 1`)) && (await promHas(`hindsight_sink_write_retries_total{${mine}}`)) ? true : undefined, DEMO_TIMEOUT_MS);
+  await waitFor('DLQ and RED counters scraped', async () =>
+    (await promHas(`hindsight_dlq_messages_total{${mine}}`)) && (await promHas(`hindsight_span_requests_total{${mine}}`)) ? true : undefined, DEMO_TIMEOUT_MS);
+  await waitFor('SDK drops scraped', async () => ((await promHas(`${appDrops} >= ${dropped1}`)) ? true : undefined), DEMO_TIMEOUT_MS);
   // Round 2, after Prometheus saw the counters exist: increases now show up in rate()/increase().
   collector.flaky.failing = false;
   const dropped2 = app.burst(200);
   assert.ok(dropped2 > dropped1, 'the second burst was not shed');
   await sendTraffic(collector, { ...traffic });
   await sendPoison(collector);
-  await until('second round scraped', async () =>
+  await waitFor('second round scraped', async () =>
     (await promHas(`hindsight_dlq_messages_total{${mine}} >= 2`)) && (await promHas(`hindsight_sink_circuit_open{sink="flaky",${mine}} == 0`)) &&
-    (await promHas(`${appDrops} >= ${dropped2}`)) ? true : undefined);
-  await until('rows in Postgres', async () => {
+    (await promHas(`${appDrops} >= ${dropped2}`)) ? true : undefined, DEMO_TIMEOUT_MS);
+  await waitFor('rows in Postgres', async () => {
     const r = await pg.admin.query('SELECT (SELECT count(*) FROM hindsight.journal_event)::int AS j, (SELECT count(*) FROM hindsight.audit_event)::int AS a');
     return r.rows[0].j >= 10 && r.rows[0].a >= 4 ? true : undefined;
-  });
-  await until('rows in ClickHouse', async () => {
+  }, DEMO_TIMEOUT_MS);
+  await waitFor('rows in ClickHouse', async () => {
     const rs = await ch.client.query({ query: 'SELECT (SELECT count() FROM spans) AS s, (SELECT count() FROM logs) AS l', format: 'JSONEachRow' });
     const [row] = (await rs.json()) as Array<{ s: string; l: string }>;
     return Number(row?.s) > 0 && Number(row?.l) > 0 ? true : undefined;
-  });
+  }, DEMO_TIMEOUT_MS);
   // One more scrape interval so the last increments are inside the range.
   await new Promise((r) => setTimeout(r, 2500));
 });

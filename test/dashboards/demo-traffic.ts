@@ -6,7 +6,7 @@
  * Its /metrics is registered as a Prometheus scrape target. An app instrumented with the SDK, with tiny
  * queues and its metrics endpoint on, logs bursts that overflow its queues, so the SDK really sheds.
  */
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import type { Producer } from 'kafkajs';
 import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { ProtobufLogsSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -15,11 +15,9 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { init, type Hindsight } from '@hindsight/sdk';
 import { ATTR, exampleAuditEvent, exampleJournalEvent, newEventId, nowTimestamp, type JournalEvent } from '@hindsight/sdk/contract';
-import { loadConfig } from '../../collector/src/config/load-config';
-import { CollectorService } from '../../collector/src/service/collector-service';
+import type { CollectorService } from '../../collector/src/service/collector-service';
 import { defaultSinkRegistry } from '../../collector/src/sinks/sink-registry';
-import { CollectorMetrics } from '../../collector/src/telemetry/collector-metrics';
-import { silentLogger } from '../../collector/src/telemetry/logger';
+import { collectorFactory, connectProducer } from '../../collector/src/testing/collector-fixture';
 import { MemorySink, memorySinkFactory } from '../../collector/src/testing/memory-sink';
 import { kafkaControl } from '../stack/kafka-control';
 import type { StackEndpoints } from '../stack/endpoints';
@@ -72,12 +70,9 @@ pipelines:
   red: { sources: [spans], sink: red }
   flaky: { sources: [audit], sink: flaky }
 `;
-  const config = loadConfig({ text, env: {}, registry });
-  const service = new CollectorService(config, { registry, logger: silentLogger, metrics: new CollectorMetrics(undefined, { defaultMetrics: false }) });
+  const service = collectorFactory(text, registry)();
   await service.start();
-  const kafka = new Kafka({ clientId: `dash-${suffix}`, brokers: stack.kafka.brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
+  const producer = await connectProducer(`dash-${suffix}`, stack.kafka.brokers);
   if (flaky === undefined) throw new Error('the memory sink was not created');
   return {
     service,

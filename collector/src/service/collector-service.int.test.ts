@@ -1,35 +1,29 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { exampleAuditEvent, newEventId } from '@hindsight/sdk/contract';
-import { loadConfig } from '../config/load-config';
 import { SinkRegistry } from '../sinks/sink-registry';
 import { discardSinkFactory } from '../sinks/discard/discard-sink';
-import { CollectorMetrics } from '../telemetry/collector-metrics';
-import { silentLogger } from '../telemetry/logger';
 import { MemorySink, memorySinkFactory } from '../testing/memory-sink';
-import { kafkaControl, stackEndpoints, uniqueName, waitFor } from '../testing/local-stack';
+import { collectorFactory, connectKafka, type KafkaClients } from '../testing/collector-fixture';
+import { kafkaControl, uniqueName, waitFor } from '../testing/local-stack';
 import { CollectorService } from './collector-service';
 
+let clients: KafkaClients | undefined;
 let brokers: string[];
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
 
 before(async () => {
-  brokers = stackEndpoints().kafka.brokers; // throws (fails the test) when the stack is not up
-  kafka = new Kafka({ clientId: 'collector-int-test', brokers, logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  producer = kafka.producer();
-  await admin.connect();
-  await producer.connect();
+  clients = await connectKafka('collector-int-test'); // throws (fails the test) when the stack is not up
+  ({ brokers, kafka, admin, producer } = clients);
 });
 
 after(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
+  await clients?.disconnect();
 });
 
 interface Fixture {
@@ -66,14 +60,14 @@ sinks:
 pipelines:
   main: { sources: [audit, spans], sink: mem }
 `;
-  const config = loadConfig({ text, env: {}, registry });
+  const create = collectorFactory(text, registry);
   return {
     audit,
     spans,
     dlq,
     group: `${prefix}.mem`,
     sinks,
-    service: () => new CollectorService(config, { registry, logger: silentLogger, metrics: new CollectorMetrics(undefined, { defaultMetrics: false }) }),
+    service: () => create(),
   };
 }
 

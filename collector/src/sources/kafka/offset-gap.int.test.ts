@@ -10,34 +10,28 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import type { Admin, Producer } from 'kafkajs';
 import { exampleAuditEvent, newEventId } from '@hindsight/sdk/contract';
-import { loadConfig } from '../../config/load-config';
-import { CollectorService } from '../../service/collector-service';
+import type { CollectorService } from '../../service/collector-service';
 import { SinkRegistry } from '../../sinks/sink-registry';
-import { CollectorMetrics } from '../../telemetry/collector-metrics';
-import { silentLogger } from '../../telemetry/logger';
+import type { CollectorMetrics } from '../../telemetry/collector-metrics';
 import { MemorySink, memorySinkFactory } from '../../testing/memory-sink';
-import { kafkaControl, stackEndpoints, uniqueName, waitFor } from '../../testing/local-stack';
+import { collectorFactory, connectKafka, testMetrics, type KafkaClients } from '../../testing/collector-fixture';
+import { kafkaControl, uniqueName, waitFor } from '../../testing/local-stack';
 import type { PipelineStatus } from './sink-consumer';
 
-let kafka: Kafka;
+let clients: KafkaClients | undefined;
 let admin: Admin;
 let producer: Producer;
 let brokers: string[];
 
 before(async () => {
-  brokers = stackEndpoints().kafka.brokers; // throws (fails the test) when the stack is not up
-  kafka = new Kafka({ clientId: 'offset-gap-int-test', brokers, logLevel: logLevel.NOTHING });
-  admin = kafka.admin();
-  producer = kafka.producer();
-  await admin.connect();
-  await producer.connect();
+  clients = await connectKafka('offset-gap-int-test'); // throws (fails the test) when the stack is not up
+  ({ brokers, admin, producer } = clients);
 });
 
 after(async () => {
-  await producer?.disconnect();
-  await admin?.disconnect();
+  await clients?.disconnect();
 });
 
 interface Instance {
@@ -72,9 +66,8 @@ pipelines:
     instance: () => {
       const sinks: MemorySink[] = [];
       const registry = new SinkRegistry().register(memorySinkFactory((s) => sinks.push(s)));
-      const config = loadConfig({ text, env: {}, registry });
-      const metrics = new CollectorMetrics(undefined, { defaultMetrics: false });
-      return { service: new CollectorService(config, { registry, logger: silentLogger, metrics }), metrics, sinks };
+      const metrics = testMetrics();
+      return { service: collectorFactory(text, registry)(metrics), metrics, sinks };
     },
   };
 }
