@@ -18,16 +18,23 @@ interface RunDelta {
 
 const META_STRINGS = ['scenario', 'test_plan', 'description'] as const;
 
+/** What {@link insertJournalEvents} did: rows inserted, and events skipped as already stored. */
+export interface JournalInsert {
+  inserted: number;
+  stored: number;
+}
+
 /**
  * Inserts journal events inside the caller's transaction, as COPY: the batch's repeats are dropped,
- * one primary-key probe per event finds those already stored (redelivery), the rest is COPYed into
- * journal_event, and journal_run is upserted with what exactly those rows add. A concurrent writer
- * storing the same event between the probe and the COPY makes the COPY fail with 23505, which is
- * retried (the retry skips the event), so nothing is ever counted twice.
- * Returns how many events were inserted.
+ * with `probe` one primary-key probe per event finds those already stored (redelivery), the rest is
+ * COPYed into journal_event, and journal_run is upserted with what exactly those rows add. Without
+ * `probe` an already stored event makes the COPY fail with 23505 (unique_violation) and nothing of
+ * the transaction stays: the caller runs it again with `probe`. A concurrent writer storing the same
+ * event between the probe and the COPY also makes it fail with 23505, which is retried (the retry
+ * skips the event), so nothing is ever counted twice.
  */
-export async function insertJournalEvents(client: PoolClient, events: readonly JournalEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
+export async function insertJournalEvents(client: PoolClient, events: readonly JournalEvent[], probe = true): Promise<JournalInsert> {
+  if (events.length === 0) return { inserted: 0, stored: 0 };
   const ids = new Set<string>();
   const unique: JournalEvent[] = [];
   for (const e of events) {
@@ -36,9 +43,13 @@ export async function insertJournalEvents(client: PoolClient, events: readonly J
     ids.add(id);
     unique.push(e);
   }
-  const stored = await client.query<{ n: number }>(query('journal-stored'), [unique.map((e) => e.event_id), unique.map((e) => e.ts)]);
-  const fresh = stored.rows.length === 0 ? unique : skipPositions(unique, stored.rows.map((r) => r.n - 1));
-  if (fresh.length === 0) return 0;
+  let fresh = unique;
+  if (probe) {
+    const stored = await client.query<{ n: number }>(query('journal-stored'), [unique.map((e) => e.event_id), unique.map((e) => e.ts)]);
+    if (stored.rows.length > 0) fresh = skipPositions(unique, stored.rows.map((r) => r.n - 1));
+  }
+  const stored = unique.length - fresh.length;
+  if (fresh.length === 0) return { inserted: 0, stored };
   let csv = '';
   for (const e of fresh) csv += journalCsvLine(e);
   await copyCsv(client, 'hindsight.journal_event', JOURNAL_INSERT_COLUMNS, csv);
@@ -52,7 +63,7 @@ export async function insertJournalEvents(client: PoolClient, events: readonly J
       d.map((r) => r.meta.description?.value ?? null), d.map((r) => r.meta.tags?.value ?? null),
     ]);
   }
-  return fresh.length;
+  return { inserted: fresh.length, stored };
 }
 
 /** `rows` without the given 0-based positions. */

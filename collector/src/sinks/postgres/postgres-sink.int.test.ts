@@ -84,6 +84,27 @@ describe('postgres sink writes', () => {
     assert.deepEqual(runRow.rows[0], { event_count: 3, warn_count: 1 });
   });
 
+  it('a stored journal event found only by the COPY (no probe first) rolls back nothing but that attempt', async () => {
+    const tenant = uniqueId('t');
+    const run = uniqueId('run');
+    const stored = journalRecord(run, 1);
+    assert.deepEqual(await sink.write([stored]), { status: 'written' });
+    // The unprobed COPY of this batch fails on `stored`; the audit link appended before it must go
+    // with that attempt, or the chain would get the event twice.
+    assert.deepEqual(await sink.write([auditRecord(tenant, 1), journalRecord(run, 2), stored]), { status: 'written' });
+    // Fresh batches after a redelivery (probed, then not) store everything once.
+    assert.deepEqual(await sink.write([auditRecord(tenant, 2), journalRecord(run, 3)]), { status: 'written' });
+    assert.deepEqual(await sink.write([journalRecord(run, 4), journalRecord(run, 5, { severity: 'ERROR' })]), { status: 'written' });
+    const journal = await db.admin.query('SELECT count(*)::int AS n FROM hindsight.journal_event WHERE run_id = $1', [run]);
+    assert.equal(journal.rows[0].n, 5);
+    const runRow = await db.admin.query('SELECT event_count::int, error_count::int FROM hindsight.journal_run WHERE run_id = $1', [run]);
+    assert.deepEqual(runRow.rows[0], { event_count: 5, error_count: 1 });
+    const audit = await db.admin.query('SELECT seq::int FROM hindsight.audit_event WHERE tenant = $1 ORDER BY seq', [tenant]);
+    assert.deepEqual(audit.rows.map((r: { seq: number }) => r.seq), [1, 2]);
+    const verdict = await verifyAudit({ connectionString: db.readerUrl, tenant });
+    assert.deepEqual(verdict.tenants.map((t) => [t.checked, t.firstBrokenSeq]), [[2, undefined]]);
+  });
+
   it('values with CSV and COPY metacharacters are stored exactly (COPY path), and the chain verifies', async () => {
     const tenant = uniqueId('t');
     const run = uniqueId('run');

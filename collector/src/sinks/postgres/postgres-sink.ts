@@ -12,6 +12,9 @@ import { latestMigrationVersion, query } from './sql-files';
 
 type Rejected = Array<{ record: SinkRecord; error: HindsightError }>;
 
+/** SQLSTATE unique_violation. */
+const PG_UNIQUE_VIOLATION = '23505';
+
 /**
  * Stores audit and journal records in Postgres. A batch is one transaction: audit events are
  * appended to their tenants' hash chains, journal events inserted and their runs upserted. When
@@ -29,6 +32,8 @@ export class PostgresSink implements Sink {
   private started = false;
   private stopped = false;
   private partitionTimer: NodeJS.Timeout | undefined;
+  /** Probe for stored journal events before COPYing (after a redelivery, until a write finds none). */
+  private probeJournal = false;
   /** Audit events of committed batches that were already stored (redelivery), skipped, not re-chained. */
   private readonly redelivered: Counter<'sink' | 'kind'> | undefined;
 
@@ -160,6 +165,12 @@ export class PostgresSink implements Sink {
     }
   }
 
+  /**
+   * One transaction for the batch. Journal events are COPYed without probing for stored ones first
+   * (redelivery is rare; the probe is a round trip and an array parameter per write): if one is
+   * stored, the COPY fails with unique_violation, the transaction is rolled back and run once more with
+   * the probe, and the following writes probe too until one finds nothing stored.
+   */
   private async writeTransaction(records: readonly SinkRecord[]): Promise<void> {
     const audit: AuditEvent[] = [];
     const journal: JournalEvent[] = [];
@@ -167,13 +178,25 @@ export class PostgresSink implements Sink {
       if (r.kind === 'audit') audit.push(r.event);
       else if (r.kind === 'journal') journal.push(r.event);
     }
+    if (this.probeJournal) return this.transaction(audit, journal, true);
+    try {
+      await this.transaction(audit, journal, false);
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== PG_UNIQUE_VIOLATION) throw err;
+      this.probeJournal = true;
+      await this.transaction(audit, journal, true);
+    }
+  }
+
+  private async transaction(audit: readonly AuditEvent[], journal: readonly JournalEvent[], probe: boolean): Promise<void> {
     await this.withClient(async (client) => {
       await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
       try {
         const inserted = await appendAuditEvents(client, audit);
-        await insertJournalEvents(client, journal);
+        const j = await insertJournalEvents(client, journal, probe);
         await client.query('COMMIT');
         if (audit.length > inserted) this.redelivered?.inc({ sink: this.name, kind: 'audit' }, audit.length - inserted);
+        if (probe && journal.length > 0 && j.stored === 0) this.probeJournal = false;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;
