@@ -56,7 +56,10 @@ function decodedSpans() {
 function decodedLogs() {
   return readTopic(topics.logs).flatMap(({ key, value }) => {
     const req = LogsRequest.toObject(LogsRequest.decode(value), { bytes: Array, enums: String }) as { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<{ body?: { stringValue?: string }; severityText: string; traceId?: number[]; attributes: Attr[] }> }> }> };
-    return req.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords.map((r) => ({ key, msg: r.body?.stringValue, level: r.severityText, traceId: r.traceId && r.traceId.length ? hex(Uint8Array.from(r.traceId)) : undefined, attributes: r.attributes ?? [] }))));
+    const records = req.resourceLogs.flatMap((rl) => rl.scopeLogs.flatMap((sl) => sl.logRecords));
+    // A message holds one export batch; its key is the log id of the batch's first record.
+    const firstLogId = attr(records[0]?.attributes ?? [], 'hindsight.log_id');
+    return records.map((r) => ({ key, firstLogId, msg: r.body?.stringValue, level: r.severityText, traceId: r.traceId && r.traceId.length ? hex(Uint8Array.from(r.traceId)) : undefined, attributes: r.attributes ?? [] }));
   });
 }
 
@@ -96,7 +99,7 @@ test('spans, logs, audit and journal read back from Kafka carry the context and 
   const log = decodedLogs().find((l) => l.msg === 'paid');
   assert.ok(log);
   assert.equal(log.traceId, checkout.traceId);
-  assert.equal(log.key, checkout.traceId);
+  assert.equal(log.key, log.firstLogId);
   assert.equal(log.level, 'INFO');
   assert.equal(attr(log.attributes, ATTR.correlationId), correlationId);
   assert.equal(attr(log.attributes, ATTR.tenant), 'globex');

@@ -1,6 +1,9 @@
 /**
  * Encodes pino records as Kafka messages: OTLP `ExportLogsServiceRequest` protobuf, one message per
- * trace id (else correlation id), keyed by it. Runs in the background flush, never on the log call.
+ * export batch (as the OpenTelemetry Collector's Kafka exporter sends them), split only to keep a
+ * message under {@link MAX_LOGS_MESSAGE_BYTES}. Each Kafka message costs the producer far more than a
+ * record in it (record framing, partitioning, CRC): one per trace id made it one message per request
+ * in a typical service. Runs in the background flush, never on the log call.
  */
 import { SeverityNumber, type AnyValue, type LogAttributes } from '@opentelemetry/api-logs';
 import { TraceFlags } from '@opentelemetry/api';
@@ -71,33 +74,37 @@ export function toLogRecord(entry: LogEntry, resource: Resource): ReadableLogRec
   };
 }
 
-/** The message key of a record: trace id, else correlation id, else its own id. */
-export function logKey(entry: LogEntry): string {
-  const r = entry.record;
-  if (typeof r['trace_id'] === 'string') return r['trace_id'];
-  if (typeof r['correlation_id'] === 'string') return r['correlation_id'];
-  return entry.logId;
+/**
+ * Largest encoded logs message: the collector fetches at most 1 MiB per partition and Kafka's default
+ * `message.max.bytes` is 1 MB; a batch that encodes larger is split in halves until each part fits.
+ */
+export const MAX_LOGS_MESSAGE_BYTES = 256 * 1024;
+
+/**
+ * The message key of a batch: the first record's log id. Nothing reads a logs message by key (a batch
+ * holds records of many traces); a distinct key per batch spreads batches over the partitions.
+ */
+export function logsMessageKey(entries: readonly LogEntry[]): string {
+  return entries[0]?.logId ?? '';
 }
 
-/** Groups records by key and serializes each group. */
+/** Serializes `entries` as one message, or as several when one would exceed the size limit. */
+function encodeInto(entries: readonly LogEntry[], records: readonly ReadableLogRecord[], out: KafkaMessage[]): number {
+  const bytes = ProtobufLogsSerializer.serializeRequest(records as ReadableLogRecord[]);
+  if (bytes === undefined) return records.length;
+  if (bytes.byteLength > MAX_LOGS_MESSAGE_BYTES && records.length > 1) {
+    const half = records.length >> 1;
+    return encodeInto(entries.slice(0, half), records.slice(0, half), out) + encodeInto(entries.slice(half), records.slice(half), out);
+  }
+  out.push({ key: logsMessageKey(entries), value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+  return 0;
+}
+
+/** Serializes a batch of records as one message (more only when it is larger than the limit). */
 export function encodeLogs(entries: readonly LogEntry[], resource: Resource): { messages: KafkaMessage[]; failed: number } {
-  const byKey = new Map<string, ReadableLogRecord[]>();
-  for (const entry of entries) {
-    const key = logKey(entry);
-    const record = toLogRecord(entry, resource);
-    const group = byKey.get(key);
-    if (group === undefined) byKey.set(key, [record]);
-    else group.push(record);
-  }
   const messages: KafkaMessage[] = [];
-  let failed = 0;
-  for (const [key, group] of byKey) {
-    const bytes = ProtobufLogsSerializer.serializeRequest(group);
-    if (bytes === undefined) {
-      failed += group.length;
-      continue;
-    }
-    messages.push({ key, value: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
-  }
+  if (entries.length === 0) return { messages, failed: 0 };
+  const records = entries.map((entry) => toLogRecord(entry, resource));
+  const failed = encodeInto(entries, records, messages);
   return { messages, failed };
 }
