@@ -19,9 +19,10 @@ import { Lane, type LanePolicy } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 import { levelLabel } from './encode-logs';
 
-/** A queued log line, its numeric level and the context it was written in. */
+/** A queued log line and the context it was written in. */
 export interface RawLog {
   line: string;
+  /** Numeric level: -1 until first needed, then read from the line once (see {@link levelOfLine}). */
   level: number;
   ctx: ContextFields | undefined;
   /** The OpenTelemetry context of the call; its span is looked up in the background. */
@@ -40,8 +41,34 @@ export interface LoggerConfig {
   onFailure(error: Error): void;
 }
 
-/** pino sets `lastLevel` on destinations that carry this symbol, sparing a parse to learn the level. */
-const NEEDS_METADATA = Symbol.for('pino.metadata');
+/**
+ * The numeric level of a pino line. pino writes it first (`{"level":30,...`) from a per-level cached
+ * prefix, so the digits are read from there; this runs in the background (and when the queue sheds),
+ * never on the call. The SDK's logger does not use pino's `pino.metadata` destination flag to learn
+ * the level: with it pino stores five properties (and slices the time string) on the destination on
+ * every call. A line without that prefix (a child logger with its own `formatters.level`) has its
+ * level parsed from the record: a number, or a label looked up in `values`.
+ */
+export function levelOfLine(line: string, values: Record<string, number>): number {
+  if (line.startsWith('{"level":')) {
+    let level = 0;
+    let i = 9;
+    for (; i < line.length; i++) {
+      const digit = line.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) break;
+      level = level * 10 + digit;
+    }
+    if (i > 9 && line.charCodeAt(i) === 44 /* , */) return level;
+  }
+  try {
+    const level = (JSON.parse(line) as { level?: unknown }).level;
+    if (typeof level === 'number') return level;
+    if (typeof level === 'string' && values[level] !== undefined) return values[level];
+  } catch {
+    // not JSON: treated as INFO below
+  }
+  return 30;
+}
 
 /**
  * Adds the call's context to a parsed record, as the fields the encoder maps to attributes; a field
@@ -71,16 +98,19 @@ export function addContextFields(record: Record<string, unknown>, raw: RawLog, d
 
 /** Builds the log lane and the pino logger writing into it. */
 export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline: Pipeline): { logger: Logger; lane: Lane<RawLog, LogEntry> } {
+  // Level labels to numbers for lines whose level is not a number (read when the logger exists).
+  let levelValues: Record<string, number> = {};
+  const levelOf = (r: RawLog) => (r.level >= 0 ? r.level : (r.level = levelOfLine(r.line, levelValues)));
   const lane = new Lane<RawLog, LogEntry>(
     {
       kind: 'logs',
       capacity: config.capacity,
       maxBatchSize: config.maxBatchSize,
-      isHighPriority: (r) => r.level >= 40,
-      levelOf: (r) => levelLabel(r.level),
+      isHighPriority: (r) => levelOf(r) >= 40,
+      levelOf: (r) => levelLabel(levelOf(r)),
       prepare: (r) => ({
         logId: uuidv7(),
-        level: r.level,
+        level: levelOf(r),
         // The parsed record is ours alone: completed and redacted in place, without a copy.
         record: config.redactor.redactJsonInPlace(addContextFields(JSON.parse(r.line) as Record<string, unknown>, r, config.tenant)),
       }),
@@ -90,11 +120,9 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
     exporter,
   );
   const destination = {
-    [NEEDS_METADATA]: true,
-    lastLevel: 30,
     write(line: string): void {
       if (pipeline.isStopped) return;
-      lane.queue.offer({ line, level: this.lastLevel, ctx: currentContext(), otel: context.active() });
+      lane.queue.offer({ line, level: -1, ctx: currentContext(), otel: context.active() });
       if (lane.queue.size >= config.maxBatchSize) pipeline.nudge(lane);
     },
   };
@@ -105,5 +133,6 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
     },
     destination,
   );
+  levelValues = logger.levels.values;
   return { logger, lane };
 }
