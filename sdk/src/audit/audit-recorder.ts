@@ -1,5 +1,6 @@
 /**
- * `audit.record()`. On the call it only captures the context and the time (as integer microseconds);
+ * `audit.record()`. On the call it only captures the context and the time (as integer microseconds, a
+ * plain number);
  * the id is drawn and the timestamp formatted with the build, and the event redacted, validated and
  * sent by the background flush. Lanes are FIFO, so ids (UUIDv7) still sort in call order; drawing and
  * formatting them on the call cost more than a bare pino log line (see docs/benchmarks.md). The promise resolves when
@@ -12,29 +13,64 @@
  * handled, so an app that does not await it is never crashed by an unhandled rejection; the failure
  * also goes to the error handler.
  */
-import { formatTimestampMicros, formatViolations, newEventId, nowMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
+import { formatTimestampMicros, formatViolations, newEventId, nowEpochMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
+import { context, trace } from '@opentelemetry/api';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
-import { captureCallSite, stampEnvelope, type CallSite } from '../pipeline/event-envelope';
+import { stampEnvelope, type CallSite } from '../pipeline/event-envelope';
+import { currentContext, type ContextFields } from '../pipeline/context-fields';
 import { Lane } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 import { AuditError } from './audit-error';
 
-interface PendingAudit extends CallSite {
-  input: AuditRecordInput;
+/**
+ * One recorded event until it is settled. A class, so every entry has the same shape from the start
+ * (an object literal grown property by property on the call moved to a slower representation), and
+ * the promise's resolve/reject are kept by the one executor closure.
+ */
+class PendingAudit implements CallSite {
   /** Drawn at build time (or when the event fails before it), then never changed. */
-  eventId?: string;
-  micros: bigint;
-  deadline: number;
-  settled: boolean;
-  promise: Promise<AuditEvent>;
-  resolve(event: AuditEvent): void;
-  reject(error: Error): void;
-  event?: AuditEvent;
+  eventId: string | undefined = undefined;
+  settled = false;
+  event: AuditEvent | undefined = undefined;
+  readonly ctx: ContextFields | undefined;
+  readonly traceId: string | undefined;
+  readonly spanId: string | undefined;
+  /** When the ack deadline passes (ms since the epoch). */
+  readonly deadline: number;
+  readonly promise: Promise<AuditEvent>;
+  resolve!: (event: AuditEvent) => void;
+  reject!: (error: Error) => void;
+
+  constructor(
+    readonly input: AuditRecordInput,
+    /** Microseconds since the epoch at the call (strictly increasing). */
+    readonly micros: number,
+    ackTimeoutMs: number,
+  ) {
+    // The call site, as captureCallSite() reads it, without an intermediate object.
+    this.ctx = currentContext();
+    const sc = trace.getSpanContext(context.active());
+    const valid = sc !== undefined && trace.isSpanContextValid(sc);
+    this.traceId = valid ? sc.traceId : undefined;
+    this.spanId = valid ? sc.spanId : undefined;
+    this.deadline = Math.floor(micros / 1000) + ackTimeoutMs;
+    this.promise = new Promise<AuditEvent>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 }
 
 const ignore = (): void => {};
+
+/** A promise already rejected with `error`, marked handled (see {@link rejectHandled}). */
+function rejected(error: Error): Promise<AuditEvent> {
+  const promise = Promise.reject(error);
+  promise.catch(ignore);
+  return promise;
+}
 
 /**
  * Rejects `promise`, first marking it handled: an app that does not await `audit.record()` must not
@@ -135,33 +171,22 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
 
   const audit: Audit = {
     record(input: AuditRecordInput): Promise<AuditEvent> {
-      let resolve!: (e: AuditEvent) => void;
-      let reject!: (e: Error) => void;
-      const promise = new Promise<AuditEvent>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
+      if (pipeline.isStopped) return rejected(new AuditError('AUDIT_SHUTDOWN', 'audit.record() called after shutdown()'));
+      let p: PendingAudit;
       try {
-        if (pipeline.isStopped) {
-          rejectHandled(promise, reject, new AuditError('AUDIT_SHUTDOWN', 'audit.record() called after shutdown()'));
-          return promise;
-        }
-        const p = captureCallSite() as PendingAudit;
-        p.input = input;
-        p.micros = nowMicros();
-        p.deadline = Date.now() + config.ackTimeoutMs;
-        p.settled = false;
-        p.promise = promise;
-        p.resolve = resolve;
-        p.reject = reject;
+        p = new PendingAudit(input, nowEpochMicros(), config.ackTimeoutMs);
+      } catch (error) {
+        return rejected(error instanceof Error ? error : new Error(String(error)));
+      }
+      try {
         if (pending.size === 0) pipeline.hold(true);
         pending.add(p);
         lane.queue.offer(p);
         lane.requestFlush();
       } catch (error) {
-        rejectHandled(promise, reject, error instanceof Error ? error : new Error(String(error)));
+        rejectHandled(p.promise, p.reject, error instanceof Error ? error : new Error(String(error)));
       }
-      return promise;
+      return p.promise;
     },
   };
   return { audit, lane };

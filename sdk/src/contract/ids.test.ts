@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { UUID_V7_PATTERN } from './constants';
-import { formatTimestampMicros, newEventId, nowMicros, nowTimestamp, parseTimestampMicros } from './ids';
+import { formatTimestampMicros, newEventId, nowEpochMicros, nowMicros, nowTimestamp, parseTimestampMicros } from './ids';
 import { validateAuditEvent } from './validate';
 import { exampleAuditEvent } from './examples';
 
@@ -35,4 +35,16 @@ test('consecutive timestamps strictly increase and stay near the wall clock', ()
   assert.ok(Math.abs(drift) < 50, `drift ${drift} ms`);
   const event = { ...exampleAuditEvent(), ts: nowTimestamp(), event_id: newEventId() };
   assert.equal(validateAuditEvent(event).ok, true);
+});
+
+test('nowEpochMicros: exact integers, strictly increasing together with nowMicros, near the wall clock', () => {
+  let last = -1;
+  for (let i = 0; i < 2000; i++) {
+    const n = i % 2 === 0 ? nowEpochMicros() : Number(nowMicros());
+    assert.ok(Number.isSafeInteger(n), `${n} is not an exact integer`);
+    assert.ok(n > last, `${n} after ${last}`);
+    last = n;
+  }
+  assert.ok(Math.abs(nowEpochMicros() / 1000 - Date.now()) < 50);
+  assert.equal(formatTimestampMicros(1_768_471_200_123_456), '2026-01-15T10:00:00.123456Z');
 });

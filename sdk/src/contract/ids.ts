@@ -10,7 +10,8 @@ export function newEventId(): string {
 }
 
 /** Formats microseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
-export function formatTimestampMicros(epochMicros: bigint): string {
+export function formatTimestampMicros(epochMicros: bigint | number): string {
+  if (typeof epochMicros === 'number') epochMicros = BigInt(epochMicros);
   let ms = epochMicros / 1000n;
   let micros = epochMicros % 1000n;
   if (micros < 0n) {
@@ -33,23 +34,34 @@ export function parseTimestampMicros(ts: string): bigint | undefined {
   return BigInt(seconds) * 1000n + BigInt(m[2] as string);
 }
 
-// Wall clock has millisecond resolution; hrtime supplies the microseconds. The anchor ties hrtime to the
-// wall clock and is reset whenever they drift apart by a millisecond or more (NTP steps, suspend).
-let anchor: bigint | undefined;
-let last = 0n;
+// Wall clock has millisecond resolution; the monotonic clock (performance.now, hrtime) supplies the
+// microseconds. The anchor ties it to the wall clock and is reset whenever they drift apart by a
+// millisecond or more (NTP steps, suspend). Kept as plain numbers: microseconds since the epoch stay
+// exact integers below 2^53 (until the year 2255), and BigInt arithmetic cost more than the rest of
+// `audit.record()`'s time capture.
+let anchor: number | undefined;
+let last = 0;
+
+/**
+ * Microseconds since the epoch as a number (an exact integer), never equal to or below the previous
+ * value returned by this or {@link nowMicros} in this process.
+ */
+export function nowEpochMicros(): number {
+  const wall = Date.now() * 1000;
+  const mono = Math.floor(performance.now() * 1000);
+  let now = anchor === undefined ? wall : anchor + mono;
+  if (now < wall || now >= wall + 1000) {
+    anchor = wall - mono;
+    now = wall;
+  }
+  if (now <= last) now = last + 1;
+  last = now;
+  return now;
+}
 
 /** Microseconds since the epoch, never equal to or below the previous call's value in this process. */
 export function nowMicros(): bigint {
-  const wall = BigInt(Date.now()) * 1000n;
-  const hr = process.hrtime.bigint() / 1000n;
-  let now = anchor === undefined ? wall : anchor + hr;
-  if (now < wall || now >= wall + 1000n) {
-    anchor = wall - hr;
-    now = wall;
-  }
-  if (now <= last) now = last + 1n;
-  last = now;
-  return now;
+  return BigInt(nowEpochMicros());
 }
 
 /** The current time as a contract timestamp (see {@link nowMicros}). */

@@ -48,6 +48,6 @@ export {
 } from './types';
 export { validateAuditEvent, validateJournalEvent, validateContractEvent, formatViolations } from './validate';
 export { parseContractEvent, encodeContractEvent } from './parse';
-export { newEventId, nowTimestamp, nowMicros, formatTimestampMicros, parseTimestampMicros } from './ids';
+export { newEventId, nowTimestamp, nowMicros, nowEpochMicros, formatTimestampMicros, parseTimestampMicros } from './ids';
 export { CONTRACT_FIELDS, fieldPaths } from './fields';
 export { exampleAuditEvent, exampleJournalEvent } from './examples';
