@@ -5,6 +5,7 @@ import { ERROR_CODES } from '../errors/codes';
 import type { LogRow, SpanRow } from '../sinks/records';
 import { attributesToJs, anyValueToJs, hex, longToString, stringAttr, type AnyValueMsg, type KeyValueMsg, type LongLike } from './any-value';
 import { otlpTypes } from './otlp-proto';
+import { readSpanRows } from './otlp-span-reader';
 
 type Long = number | LongLike;
 interface ResourceMsg { attributes?: KeyValueMsg[] }
@@ -39,8 +40,16 @@ function checkId(bytes: Uint8Array | undefined, size: number, field: string, opt
   throw new PermanentError(ERROR_CODES.otlpDecodeFailed, `${field} has ${n} bytes, expected ${size}`);
 }
 
-/** Decodes an ExportTraceServiceRequest and flattens it into one row per span. Throws PermanentError. */
+/** Decodes an ExportTraceServiceRequest into one row per span. Throws PermanentError. */
 export function decodeSpans(bytes: Uint8Array): SpanRow[] {
+  return readSpanRows(bytes);
+}
+
+/**
+ * The same rows by decoding the whole message with protobufjs and flattening it: what `decodeSpans`
+ * did before it read the bytes directly, kept as the reference its tests compare it with.
+ */
+export function decodeSpansViaMessage(bytes: Uint8Array): SpanRow[] {
   const request = decodeOrThrow<TraceRequest>(() => otlpTypes().traceRequest.decode(bytes), 'ExportTraceServiceRequest');
   const rows: SpanRow[] = [];
   for (const rs of request.resourceSpans ?? []) {

@@ -14,10 +14,20 @@ const FILES = [
   'opentelemetry/proto/collector/logs/v1/logs_service.proto',
 ];
 
-let cached: { traceRequest: protobuf.Type; logsRequest: protobuf.Type } | undefined;
+interface OtlpTypes {
+  traceRequest: protobuf.Type;
+  logsRequest: protobuf.Type;
+  /** Messages the span reader hands to their generated decoders (see otlp-span-reader.ts). */
+  resource: protobuf.Type;
+  scope: protobuf.Type;
+  event: protobuf.Type;
+  link: protobuf.Type;
+}
+
+let cached: OtlpTypes | undefined;
 
 /** The request message types of the OTLP trace and logs services. */
-export function otlpTypes(): { traceRequest: protobuf.Type; logsRequest: protobuf.Type } {
+export function otlpTypes(): OtlpTypes {
   if (cached === undefined) {
     const root = new protobuf.Root();
     root.resolvePath = (_origin, target) => resolve(PROTO_DIR, target);
@@ -26,7 +36,13 @@ export function otlpTypes(): { traceRequest: protobuf.Type; logsRequest: protobu
     cached = {
       traceRequest: root.lookupType('opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest'),
       logsRequest: root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest'),
+      resource: root.lookupType('opentelemetry.proto.resource.v1.Resource'),
+      scope: root.lookupType('opentelemetry.proto.common.v1.InstrumentationScope'),
+      event: root.lookupType('opentelemetry.proto.trace.v1.Span.Event'),
+      link: root.lookupType('opentelemetry.proto.trace.v1.Span.Link'),
     };
+    // Generated decoders now, so that every call takes the full (reader, length, end, depth) signature.
+    for (const type of Object.values(cached)) type.setup();
   }
   return cached;
 }
