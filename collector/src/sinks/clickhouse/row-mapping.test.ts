@@ -39,6 +39,36 @@ describe('spanToRow', () => {
     assert.deepEqual(JSON.parse(r.resource), { 'service.name': 'orders' });
   });
 
+  it('seconds and durations are exact without BigInt: compared with BigInt arithmetic', () => {
+    let seed = 12345;
+    const rand = (n: number) => {
+      seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+      return (seed >>> 0) % n;
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => rand(10)).join('');
+    const cases: Array<[string, string]> = [
+      ['0', '0'], ['0', '1'], ['999999999', '1000000000'], ['0001763800000123456', '1763800000123456'],
+      ['1763800000999999999', '1763800001000000000'], ['0', '4294967295999999999'], ['1', '9007199254740993'],
+      ['1763800000000000000', '1763800000000000000'], ['1763800000000000001', '1763800000000000000'],
+    ];
+    for (let i = 0; i < 5000; i++) {
+      const start = `1${digits(8)}${digits(rand(11))}`;
+      const spread = [1, 1e6, 1e9, 1e12, 1e15, 1e17][rand(6)]!;
+      const end = (BigInt(start) + BigInt(rand(spread)) * BigInt(rand(1000)) - BigInt(rand(10))).toString();
+      cases.push([start, end]);
+    }
+    for (const [start, end] of cases) {
+      if (BigInt(end) / 1_000_000_000n > 4_294_967_295n || BigInt(start) / 1_000_000_000n > 4_294_967_295n) continue;
+      const r = spanToRow(span({ startTimeUnixNano: start, endTimeUnixNano: end }));
+      const s = BigInt(start);
+      const e = BigInt(end);
+      assert.equal(r.start_time, Number(s / 1_000_000_000n), `${start}`);
+      assert.equal(r.start_time_ns, s.toString());
+      assert.equal(r.end_time_ns, e.toString());
+      assert.equal(r.duration_ns, e > s ? (e - s).toString() : '0', `${start} → ${end}`);
+    }
+  });
+
   it('a span ending before it starts has zero duration', () => {
     assert.equal(spanToRow(span({ endTimeUnixNano: '1763800000000000000' })).duration_ns, '0');
   });

@@ -47,9 +47,8 @@ export interface LogsTableRow {
   resource: string;
 }
 
-const NS_PER_S = 1_000_000_000n;
 // DateTime is a UInt32 of seconds: anything past 2106-02-07 would wrap silently on insert.
-const MAX_SECONDS = 4_294_967_295n;
+const MAX_SECONDS = 4_294_967_295;
 
 function invalid(message: string): PermanentError {
   return new PermanentError(ROW_INVALID, message);
@@ -59,18 +58,34 @@ const NANOS = /^\d{1,20}$/;
 /** Decimal without leading zeros: its own canonical form, so `BigInt(v).toString() === v`. */
 const CANONICAL = /^(?:0|[1-9]\d*)$/;
 
+/**
+ * A nanosecond timestamp split at the second: both parts are exact doubles (at most 11 and 9 digits),
+ * so seconds, ordering and most durations need no BigInt.
+ */
 interface Nanos {
-  n: bigint;
-  /** `n` as a decimal string (the input itself when already canonical: no second conversion). */
+  seconds: number;
+  nanos: number;
+  /** The timestamp as a canonical decimal string (the input itself when already canonical). */
   text: string;
 }
 
 /** Parses an OTLP nanosecond timestamp (decimal string) and checks it fits a DateTime. */
 function parseNanos(value: string, field: string): Nanos {
   if (typeof value !== 'string' || !NANOS.test(value)) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
-  const n = BigInt(value);
-  if (n / NS_PER_S > MAX_SECONDS) throw invalid(`${field} is past the DateTime range: ${value}`);
-  return { n, text: CANONICAL.test(value) ? value : n.toString() };
+  const text = CANONICAL.test(value) ? value : value.replace(/^0+(?=\d)/, '');
+  const cut = text.length - 9;
+  const seconds = cut > 0 ? Number(text.slice(0, cut)) : 0;
+  if (seconds > MAX_SECONDS) throw invalid(`${field} is past the DateTime range: ${value}`);
+  return { seconds, nanos: Number(cut > 0 ? text.slice(cut) : text), text };
+}
+
+/** `end - start` in nanoseconds as a decimal string; a span that ends before it starts counts as zero. */
+function durationText(start: Nanos, end: Nanos): string {
+  const seconds = end.seconds - start.seconds;
+  const diff = seconds * 1e9 + (end.nanos - start.nanos);
+  if (diff <= 0) return '0';
+  // Exact in a double below 2^53 ns (~104 days); a longer span is subtracted as BigInt.
+  return diff < Number.MAX_SAFE_INTEGER ? String(diff) : (BigInt(end.text) - BigInt(start.text)).toString();
 }
 
 // Every span of one OTLP resource shares one resourceAttributes object (decodeSpans/decodeLogs build it
@@ -121,11 +136,11 @@ export function spanToRow(span: SpanRow): SpansTableRow {
     trace_id: span.traceId,
     span_id: span.spanId,
     parent_span_id: span.parentSpanId,
-    start_time: Number(start.n / NS_PER_S),
+    start_time: start.seconds,
     start_time_ns: start.text,
     end_time_ns: end.text,
     // A span that ends before it starts (clock step) counts as zero length rather than wrapping.
-    duration_ns: end.n > start.n ? (end.n - start.n).toString() : '0',
+    duration_ns: durationText(start, end),
     service: span.serviceName,
     operation: span.name,
     kind: checkByte(span.kind, 'kind'),
@@ -149,13 +164,13 @@ export function logToRow(log: LogRow): LogsTableRow {
   if (!log.logId) throw invalid('log record without log id');
   const observed = parseNanos(log.observedTimeUnixNano || '0', 'observedTimeUnixNano');
   const own = parseNanos(log.timeUnixNano || '0', 'timeUnixNano');
-  const time = own.n > 0n ? own : observed;
+  const time = own.seconds > 0 || own.nanos > 0 ? own : observed;
   return {
     correlation_id: log.correlationId,
     trace_id: log.traceId,
     span_id: log.spanId,
     log_id: log.logId,
-    time: Number(time.n / NS_PER_S),
+    time: time.seconds,
     time_ns: time.text,
     observed_time_ns: observed.text,
     severity_number: checkByte(log.severityNumber, 'severityNumber'),
