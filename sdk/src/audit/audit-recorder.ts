@@ -14,7 +14,7 @@
  * also goes to the error handler.
  */
 import { formatTimestampMicros, formatViolations, newEventId, nowEpochMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
-import { context, trace } from '@opentelemetry/api';
+import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
@@ -23,6 +23,7 @@ import { currentContext, type ContextFields } from '../pipeline/context-fields';
 import { Lane } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 import { AuditError } from './audit-error';
+import { PendingFifo } from './pending-fifo';
 
 /**
  * One recorded event until it is settled. A class, so every entry has the same shape from the start
@@ -35,8 +36,8 @@ class PendingAudit implements CallSite {
   settled = false;
   event: AuditEvent | undefined = undefined;
   readonly ctx: ContextFields | undefined;
-  readonly traceId: string | undefined;
-  readonly spanId: string | undefined;
+  /** The OpenTelemetry context of the call; its span's ids are read when the event is built. */
+  private readonly otel: Context;
   /** When the ack deadline passes (ms since the epoch). */
   readonly deadline: number;
   readonly promise: Promise<AuditEvent>;
@@ -49,17 +50,28 @@ class PendingAudit implements CallSite {
     readonly micros: number,
     ackTimeoutMs: number,
   ) {
-    // The call site, as captureCallSite() reads it, without an intermediate object.
+    // The call site without an intermediate object; a span's ids never change, so they are looked up
+    // (and validated) in the background, as for log lines.
     this.ctx = currentContext();
-    const sc = trace.getSpanContext(context.active());
-    const valid = sc !== undefined && trace.isSpanContextValid(sc);
-    this.traceId = valid ? sc.traceId : undefined;
-    this.spanId = valid ? sc.spanId : undefined;
+    this.otel = context.active();
     this.deadline = Math.floor(micros / 1000) + ackTimeoutMs;
     this.promise = new Promise<AuditEvent>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
+  }
+
+  private get spanContext(): SpanContext | undefined {
+    const sc = trace.getSpanContext(this.otel);
+    return sc !== undefined && trace.isSpanContextValid(sc) ? sc : undefined;
+  }
+
+  get traceId(): string | undefined {
+    return this.spanContext?.traceId;
+  }
+
+  get spanId(): string | undefined {
+    return this.spanContext?.spanId;
   }
 }
 
@@ -103,11 +115,11 @@ export interface Audit {
 
 /** Builds the audit lane and recorder. */
 export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: Pipeline): { audit: Audit; lane: Lane<PendingAudit, AuditEvent> } {
-  const pending = new Set<PendingAudit>();
+  const pending = new PendingFifo<PendingAudit>();
   const settle = (p: PendingAudit, error?: Error) => {
     if (p.settled) return;
     p.settled = true;
-    pending.delete(p);
+    pending.settledOne();
     if (pending.size === 0) pipeline.hold(false);
     if (error === undefined) p.resolve(p.event as AuditEvent);
     else {
@@ -158,12 +170,10 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
   );
 
   pipeline.onTick(() => {
-    const now = Date.now();
-    for (const p of pending) {
-      if (p.deadline <= now || pipeline.isStopped) {
-        const why = pipeline.isStopped ? 'the SDK shut down before Kafka acknowledged it' : `Kafka did not acknowledge it within ${config.ackTimeoutMs} ms`;
-        settle(p, new AuditError(pipeline.isStopped ? 'AUDIT_SHUTDOWN' : 'AUDIT_TIMEOUT', `audit event ${(p.eventId ??= newEventId())} not confirmed: ${why}`));
-      }
+    const stopped = pipeline.isStopped;
+    for (const p of pending.expired(Date.now(), stopped)) {
+      const why = stopped ? 'the SDK shut down before Kafka acknowledged it' : `Kafka did not acknowledge it within ${config.ackTimeoutMs} ms`;
+      settle(p, new AuditError(stopped ? 'AUDIT_SHUTDOWN' : 'AUDIT_TIMEOUT', `audit event ${(p.eventId ??= newEventId())} not confirmed: ${why}`));
     }
     lane.queue.removeWhere((p) => p.settled);
     lane.sweepRetry((p) => p.settled);

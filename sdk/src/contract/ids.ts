@@ -2,6 +2,7 @@
  * Event ids and timestamps. Ids are UUIDv7 (time-ordered, so they sort by creation time and index
  * well); timestamps are RFC 3339 UTC with microseconds, strictly increasing within a process.
  */
+import { performance } from 'node:perf_hooks';
 import { v7 as uuidv7 } from 'uuid';
 
 /** A new lowercase UUIDv7; ids made in one process sort in creation order. */
