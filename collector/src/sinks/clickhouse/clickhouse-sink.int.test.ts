@@ -83,6 +83,27 @@ describe('ClickHouse sink on the local stack', () => {
     assert.deepEqual(await spansByCorrelation(db.client, db.caps, `${cid}' OR '1'='1`), []);
   });
 
+  it('a write retried after its logs insert failed does not insert its spans again', async () => {
+    const service = `svc-${hex(4)}`;
+    const now = Math.floor(Date.now() / 1000);
+    const spans = requestSpans(`corr-${hex(6)}`, now).map((s) => ({ ...s, serviceName: service }));
+    const log = { logId: `log-${hex(6)}`, timeUnixNano: spans[0]!.startTimeUnixNano, observedTimeUnixNano: '0', severityNumber: 9, severityText: 'INFO', body: 'x', traceId: spans[0]!.traceId, spanId: spans[0]!.spanId, serviceName: service, correlationId: '', tenant: 'acme', attributes: {}, resourceAttributes: {} };
+    const batch: SinkRecord[] = [...asRecords(spans), { kind: 'log', log, origin: origin() }];
+    // The spans insert succeeds, then the logs insert fails (missing table: transient).
+    await db.client.command({ query: 'RENAME TABLE logs TO logs_away' });
+    let first;
+    try {
+      first = await sink.write(batch);
+    } finally {
+      await db.client.command({ query: 'RENAME TABLE logs_away TO logs' });
+    }
+    assert.equal(first.status, 'retry');
+    assert.deepEqual(await sink.write(batch), { status: 'written' });
+    // The rollup view sums every insert: a second insert of the spans would count them twice.
+    const rollup = await spanRollup(db.client, db.caps, { fromSeconds: now - 600, toSeconds: now + 600, service });
+    assert.equal(rollup.reduce((n, r) => n + Number(r.requests), 0), spans.length);
+  });
+
   it('rollups agree with the raw rows', async () => {
     const service = `svc-${hex(4)}`;
     const minute = Math.floor(Date.now() / 60_000) * 60 - 120;

@@ -12,7 +12,6 @@ import { sqlUnsigned } from './sql-literal';
 type Table = 'spans' | 'logs';
 interface Pending<Row> {
   record: SinkRecord;
-  key: string;
   row: Row;
 }
 type Rejected = Array<{ record: SinkRecord; error: HindsightError }>;
@@ -93,25 +92,25 @@ export class ClickHouseSink implements Sink {
     const logs: Pending<LogsTableRow>[] = [];
     const skip = this.writtenBeforeRetry;
     for (const record of batch) {
-      const key = recordKey(record);
-      if (skip.has(key)) continue;
+      // Keys are only needed after a failed write: built then, not for every record of every write.
+      if (skip.size > 0 && skip.has(recordKey(record))) continue;
       try {
-        if (record.kind === 'span') spans.push({ record, key, row: spanToRow(record.span) });
-        else if (record.kind === 'log') logs.push({ record, key, row: logToRow(record.log) });
+        if (record.kind === 'span') spans.push({ record, row: spanToRow(record.span) });
+        else if (record.kind === 'log') logs.push({ record, row: logToRow(record.log) });
         else rejected.push({ record, error: new PermanentError('SINK_KIND_UNSUPPORTED', `clickhouse sink does not store ${record.kind} records`) });
       } catch (err) {
         rejected.push({ record, error: err as HindsightError });
       }
     }
-    const written: string[] = [];
+    const written: SinkRecord[] = [];
     try {
       await this.insertIsolating(client, 'spans', spans, rejected, written);
       await this.insertIsolating(client, 'logs', logs, rejected, written);
     } catch (err) {
-      this.writtenBeforeRetry = new Set([...skip, ...written]);
+      this.writtenBeforeRetry = new Set([...skip, ...written.map(recordKey)]);
       return this.fail(toTransientError(err, 'insert'));
     }
-    this.writtenBeforeRetry = new Set();
+    if (skip.size > 0) this.writtenBeforeRetry = new Set();
     this.failures = 0;
     return rejected.length === 0 ? { status: 'written' } : { status: 'partial', rejected };
   }
@@ -126,14 +125,14 @@ export class ClickHouseSink implements Sink {
     table: Table,
     rows: Pending<Row>[],
     rejected: Rejected,
-    written: string[],
+    written: SinkRecord[],
   ): Promise<void> {
     if (rows.length === 0) return;
     await this.pace(table, rows.length);
     try {
       await client.insert({ table, values: rows.map((p) => p.row), format: 'JSONEachRow' });
       this.lastInsertAt.set(table, Date.now());
-      for (const p of rows) written.push(p.key);
+      for (const p of rows) written.push(p.record);
     } catch (err) {
       if (classifyFailure(err) !== 'data') throw err;
       if (rows.length === 1) {
