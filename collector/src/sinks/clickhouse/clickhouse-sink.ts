@@ -5,20 +5,25 @@ import type { Sink, SinkHealth, WriteResult } from '../sink';
 import { classifyFailure, toTransientError } from './clickhouse-errors';
 import type { ClickHouseSinkConfig } from './config';
 import { applyMigrations, ensureDatabase } from './migrations';
-import { logToRow, spanToRow, type LogsTableRow, type SpansTableRow } from './row-mapping';
+import { logToLine, spanToLine } from './row-mapping';
 import { detectCapabilities, type ServerCapabilities } from './server-capabilities';
 import { sqlUnsigned } from './sql-literal';
 
 type Table = 'spans' | 'logs';
-interface Pending<Row> {
+/** A record and its row, already written as a JSONEachRow line. */
+interface Pending {
   record: SinkRecord;
-  row: Row;
+  line: string;
 }
 type Rejected = Array<{ record: SinkRecord; error: HindsightError }>;
 
 function recordKey(r: SinkRecord): string {
   const id = r.kind === 'span' ? `${r.span.traceId}/${r.span.spanId}` : r.kind === 'log' ? r.log.logId : '';
   return `${r.kind}:${r.origin.topic}/${r.origin.partition}/${r.origin.offset}:${id}`;
+}
+
+function preformatted(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -69,7 +74,9 @@ export class ClickHouseSink implements Sink {
     } finally {
       await admin.close();
     }
-    this.client = createClient({ ...base, database: this.config.database });
+    // Rows arrive as finished JSONEachRow lines (row-mapping.ts): the client passes them through
+    // instead of serializing each row again (a string is never a JSONEachRow row of its own).
+    this.client = createClient({ ...base, database: this.config.database, json: { stringify: preformatted } });
     try {
       if (this.config.migrate) await applyMigrations(this.client, this.caps);
       if (this.caps.ttl) {
@@ -88,15 +95,15 @@ export class ClickHouseSink implements Sink {
     const client = this.client;
     if (!client || this.closed) return this.fail(new TransientError('CLICKHOUSE_UNAVAILABLE', 'ClickHouse sink is not started'));
     const rejected: Rejected = [];
-    const spans: Pending<SpansTableRow>[] = [];
-    const logs: Pending<LogsTableRow>[] = [];
+    const spans: Pending[] = [];
+    const logs: Pending[] = [];
     const skip = this.writtenBeforeRetry;
     for (const record of batch) {
       // Keys are only needed after a failed write: built then, not for every record of every write.
       if (skip.size > 0 && skip.has(recordKey(record))) continue;
       try {
-        if (record.kind === 'span') spans.push({ record, row: spanToRow(record.span) });
-        else if (record.kind === 'log') logs.push({ record, row: logToRow(record.log) });
+        if (record.kind === 'span') spans.push({ record, line: spanToLine(record.span) });
+        else if (record.kind === 'log') logs.push({ record, line: logToLine(record.log) });
         else rejected.push({ record, error: new PermanentError('SINK_KIND_UNSUPPORTED', `clickhouse sink does not store ${record.kind} records`) });
       } catch (err) {
         rejected.push({ record, error: err as HindsightError });
@@ -120,17 +127,17 @@ export class ClickHouseSink implements Sink {
    * refused rows stand alone. An insert either stores all its rows or none, so no row is stored twice.
    * Transient failures propagate (the whole batch is retried).
    */
-  private async insertIsolating<Row>(
+  private async insertIsolating(
     client: ClickHouseClient,
     table: Table,
-    rows: Pending<Row>[],
+    rows: Pending[],
     rejected: Rejected,
     written: SinkRecord[],
   ): Promise<void> {
     if (rows.length === 0) return;
     await this.pace(table, rows.length);
     try {
-      await client.insert({ table, values: rows.map((p) => p.row), format: 'JSONEachRow' });
+      await client.insert({ table, values: rows.map((p) => p.line), format: 'JSONEachRow' });
       this.lastInsertAt.set(table, Date.now());
       for (const p of rows) written.push(p.record);
     } catch (err) {

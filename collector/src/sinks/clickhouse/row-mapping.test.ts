@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { PermanentError } from '../../errors/hindsight-error';
 import type { LogRow, SpanRow } from '../records';
-import { logToRow, spanToRow } from './row-mapping';
+import { logToLine, logToRow, spanToLine, spanToRow } from './row-mapping';
 
 function span(over: Partial<SpanRow> = {}): SpanRow {
   return {
@@ -82,6 +82,29 @@ describe('spanToRow', () => {
       span({ attributes: { big: 1n } }),
     ]) {
       assert.throws(() => spanToRow(bad), (e: unknown) => e instanceof PermanentError && e.code === 'CLICKHOUSE_ROW_INVALID');
+    }
+  });
+});
+
+describe('spanToLine', () => {
+  it('writes the text JSON.stringify gives for the row, for every kind of content', () => {
+    const resource = { 'service.name': 'orders "eu"', path: 'C:\\x', emoji: '🙂' };
+    const spans = [
+      span(),
+      span({ resourceAttributes: resource }),
+      span({ resourceAttributes: resource, name: 'second of the same resource' }),
+      span({ name: 'quote " backslash \\ tab \t newline \n nul \u0000 lone \ud800 ünï 🙂', statusMessage: '</script>', tenant: '\u2028' }),
+      span({ attributes: { nested: { a: [1, 'two', null, true] }, big: '1152921504606846976', 'hindsight.run_id': 'r"1' } }),
+      span({ events: [{ name: 'e"1', timeUnixNano: '1763800000123456790', attributes: { k: 'v\n' } }] }),
+      span({ startTimeUnixNano: '0001763800000123456', endTimeUnixNano: '0', kind: 0, statusCode: 255, parentSpanId: 'b7ad6b7169203332' }),
+      span({ resourceAttributes: {} }),
+    ];
+    for (const s of spans) assert.equal(spanToLine(s), JSON.stringify(spanToRow(s)), s.name);
+  });
+
+  it('refuses the spans spanToRow refuses', () => {
+    for (const bad of [span({ startTimeUnixNano: 'abc' }), span({ endTimeUnixNano: '99999999999999999999' }), span({ traceId: '' }), span({ statusCode: -1 }), span({ attributes: { big: 1n } })]) {
+      assert.throws(() => spanToLine(bad), (e: unknown) => e instanceof PermanentError && e.code === 'CLICKHOUSE_ROW_INVALID');
     }
   });
 });

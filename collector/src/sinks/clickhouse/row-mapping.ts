@@ -109,6 +109,21 @@ function resourceJson(value: unknown, field: string): string {
   return text;
 }
 
+// The same resource's JSON as a JSON string literal, for the JSONEachRow lines of its spans.
+let lastResourceLine: unknown;
+let lastResourceLineText = '';
+
+function resourceLiteral(value: unknown, field: string): string {
+  if (value !== undefined && value === lastResourceLine) return lastResourceLineText;
+  const text = JSON.stringify(resourceJson(value, field));
+  lastResourceLine = value;
+  lastResourceLineText = text;
+  return text;
+}
+
+/** A string as a JSON literal (quoted and escaped). */
+const literal: (value: string) => string = JSON.stringify;
+
 function eventsJson(events: readonly unknown[] | undefined): string {
   return events === undefined || events.length === 0 ? '[]' : json(events, 'events');
 }
@@ -156,6 +171,39 @@ export function spanToRow(span: SpanRow): SpansTableRow {
 }
 
 /**
+ * The span's row as one JSONEachRow line (no newline), the same text as `JSON.stringify(spanToRow(span))`
+ * written in one pass: no row object, and the resource's JSON is escaped once per resource instead of
+ * once per span.
+ * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a span no retry could store.
+ */
+export function spanToLine(span: SpanRow): string {
+  if (!span.spanId || !span.traceId) throw invalid('span without trace id or span id');
+  const start = parseNanos(span.startTimeUnixNano, 'startTimeUnixNano');
+  const end = parseNanos(span.endTimeUnixNano, 'endTimeUnixNano');
+  // Nanosecond texts are validated digits and the numbers are integers: only strings need escaping.
+  return '{"correlation_id":' + literal(span.correlationId) +
+    ',"trace_id":' + literal(span.traceId) +
+    ',"span_id":' + literal(span.spanId) +
+    ',"parent_span_id":' + literal(span.parentSpanId) +
+    ',"start_time":' + start.seconds +
+    ',"start_time_ns":"' + start.text +
+    '","end_time_ns":"' + end.text +
+    '","duration_ns":"' + durationText(start, end) +
+    '","service":' + literal(span.serviceName) +
+    ',"operation":' + literal(span.name) +
+    ',"kind":' + checkByte(span.kind, 'kind') +
+    ',"status_code":' + checkByte(span.statusCode, 'statusCode') +
+    ',"status_message":' + literal(span.statusMessage) +
+    ',"tenant":' + literal(span.tenant) +
+    ',"run_id":' + literal(runIdOf(span.attributes)) +
+    ',"scope_name":' + literal(span.scopeName) +
+    ',"attributes":' + literal(json(span.attributes, 'attributes')) +
+    ',"resource":' + resourceLiteral(span.resourceAttributes, 'resourceAttributes') +
+    ',"events":' + literal(eventsJson(span.events)) +
+    '}';
+}
+
+/**
  * Maps a decoded log record to its table row. The record's time is its own timestamp, else the time
  * the SDK observed it (OTLP allows either to be 0).
  * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a record no retry could store.
@@ -182,4 +230,9 @@ export function logToRow(log: LogRow): LogsTableRow {
     attributes: json(log.attributes, 'attributes'),
     resource: resourceJson(log.resourceAttributes, 'resourceAttributes'),
   };
+}
+
+/** The log record's row as one JSONEachRow line: `JSON.stringify(logToRow(log))`. */
+export function logToLine(log: LogRow): string {
+  return JSON.stringify(logToRow(log));
 }
