@@ -12,6 +12,7 @@ import type { ResolvedOptions } from '../options/resolve';
 import { encodeLogs } from '../logging/encode-logs';
 import { encodeSpans, type KafkaMessage } from '../tracing/encode-spans';
 import type { Diagnostics } from '../diagnostics/diagnostics';
+import { javaCompatiblePartitioner } from './partitioner';
 
 /** Settings of {@link KafkaExporter}. */
 export interface KafkaExporterConfig {
@@ -56,6 +57,8 @@ export class KafkaExporter implements Exporter {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // kafkajs's default partitioning, with a cheaper murmur2 (see partitioner.ts).
+      createPartitioner: javaCompatiblePartitioner,
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => {
