@@ -38,7 +38,7 @@ function spanMessages(n: number): Buffer[] {
 async function main(): Promise<void> {
   const args = parseBenchArgs();
   const out = new ResultBuilder('clickhouse', 'Collector → ClickHouse vs raw @clickhouse/client inserts', args);
-  const n = args.quick ? 2_000 : 20_000;
+  const n = args.events ?? (args.quick ? 2_000 : 50_000);
   const db = await createTestDatabase('bench');
   const rawDb = await createTestDatabase('bench_raw');
   const producer = kafkaClient('bench-fill').producer();

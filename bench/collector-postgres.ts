@@ -27,7 +27,7 @@ function csvField(v: unknown): string {
 async function main(): Promise<void> {
   const args = parseBenchArgs();
   const out = new ResultBuilder('postgres', 'Collector → Postgres vs raw COPY', args);
-  const n = args.quick ? 3_000 : 20_000;
+  const n = args.events ?? (args.quick ? 3_000 : 50_000);
   const db = await createTestDatabase('bench');
   const rawDb = await createTestDatabase('bench_raw');
   const producer = kafkaClient('bench-fill').producer();
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         { run, runs: args.runs, collectorMetric: 'collector → journal_event', rawMetric: 'raw COPY → identical table', rawRate: copyRate, rawName: 'COPY', ratio: 'postgres', compares: 'collector rows/s / raw COPY rows/s' },
       );
     }
-    out.note(`${n} journal events per run; raw COPY in batches of ${BATCH}, the sink with \`maxRecords\` ${BATCH} (the consumer hands it smaller batches when a write finishes before one fills); both sides map decoded events to rows inside the timed part; the sink also drops repeats, probes the primary key for already stored events and upserts journal_run, which COPY does not; both tables are the migrated, day-partitioned \`hindsight.journal_event\`.`);
+    out.note(`${n} journal events per run; raw COPY in batches of ${BATCH}, the sink with \`maxRecords\` ${BATCH} (the consumer hands it a batch when full, or after \`maxWaitMs\` once the sink is free); both sides map decoded events to rows inside the timed part; the sink also drops repeats within a batch and upserts journal_run, and after a unique violation (a redelivery) reruns the batch with a primary-key probe for stored events, which COPY does not; both tables are the migrated, day-partitioned \`hindsight.journal_event\`.`);
   } finally {
     await producer.disconnect();
     await db.drop();

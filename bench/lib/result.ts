@@ -36,14 +36,19 @@ export const RESULT_PREFIX = 'BENCH_RESULT ';
 export interface BenchArgs {
   runs: number;
   quick: boolean;
+  /** `--events N`: events per run, for benchmarks that take it (default: the benchmark's own). */
+  events?: number | undefined;
 }
 
-/** Reads `--runs N` and `--quick` from a child's argv. */
+/** Reads `--runs N`, `--quick` and `--events N` from a child's argv. */
 export function parseBenchArgs(argv: string[] = process.argv.slice(2)): BenchArgs {
   const i = argv.indexOf('--runs');
   const runs = i >= 0 ? Number(argv[i + 1]) : 5;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${argv[i + 1]}`);
-  return { runs, quick: argv.includes('--quick') };
+  const e = argv.indexOf('--events');
+  const events = e >= 0 ? Number(argv[e + 1]) : undefined;
+  if (events !== undefined && (!Number.isInteger(events) || events < 1)) throw new Error(`--events must be a positive integer, got ${argv[e + 1]}`);
+  return { runs, quick: argv.includes('--quick'), events };
 }
 
 /** Collects a benchmark's figures run by run. */
