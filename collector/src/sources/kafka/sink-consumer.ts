@@ -24,7 +24,7 @@ interface Buffered {
  * Partition batches handed to `eachBatch` at the same time. Each partition's own batches still arrive
  * in order (kafkajs never runs one partition twice at once), so per-partition order, and with it a
  * tenant's audit order, is kept in the shared buffer; only partitions interleave. The sink write stays
- * serialized (one write at a time per sink). Bounds memory to this many fetched partition batches.
+ * serialized (one flush chain per sink). Bounds memory to this many fetched partition batches.
  */
 const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
@@ -92,12 +92,10 @@ export class SinkConsumer {
   private readonly sources: Map<string, TopicPlan>;
   private records: SinkRecord[] = [];
   private messages: Buffered[] = [];
-  /** Armed by the filling batch's first record: the batch is due `maxWaitMs` later. */
   private timer: NodeJS.Timeout | undefined;
-  /** The filling batch's `maxWaitMs` passed while a write was running: it goes when that write ends. */
-  private due = false;
-  /** The one write running (with its retries), if any: fetching and decoding go on meanwhile. */
-  private writing: Promise<void> | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  /** The one flush started by a full batch and not yet awaited (pipelining: fetch while it writes). */
+  private inFlight: Promise<void> | undefined;
   /** The running offset commit, if any; further requests coalesce into one follow-up commit. */
   private committing: Promise<void> | undefined;
   private commitAgain = false;
@@ -271,7 +269,7 @@ export class SinkConsumer {
       lastTaken = message.offset;
       if (this.records.length >= this.plan.batch.maxRecords) {
         await this.sendLetters(letters.splice(0));
-        await this.sendFull();
+        await this.startFlush();
       }
     }
     // kafkajs only keeps the highest resolved offset (where to fetch next): resolving the last message
@@ -289,57 +287,41 @@ export class SinkConsumer {
   }
 
   /**
-   * A full batch is written at once if no write is running. Otherwise this waits (backpressure: the
-   * partition's eachBatch, and with it fetching, stops) until the running write ends, which sends the
-   * full batch itself. One write in flight and one batch filling, never more, whatever the sink's speed.
+   * Starts writing the full batch without waiting for it, so kafkajs fetches the next one meanwhile.
+   * If the previous full batch is still being written, waits for that first: one write in flight and
+   * one batch filling, never more, whatever the sink's speed.
    */
-  private async sendFull(): Promise<void> {
-    while (this.records.length >= this.plan.batch.maxRecords) {
-      if (this.writing === undefined) this.send();
-      else await this.writing;
-    }
+  private async startFlush(): Promise<void> {
+    while (this.inFlight !== undefined) await this.inFlight;
+    const run = this.flush().catch((err: unknown) => this.logger.error('flush failed', { error: err }));
+    const tracked: Promise<void> = run.finally(() => {
+      if (this.inFlight === tracked) this.inFlight = undefined;
+    });
+    this.inFlight = tracked;
   }
 
   private armTimer(): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.send();
+      this.flush().catch((err) => this.logger.error('timed flush failed', { error: err }));
     }, this.plan.batch.maxWaitMs);
   }
 
   /**
-   * Takes the filling batch and starts writing it, without waiting. If a write is running, the batch
-   * is only marked due and keeps filling: the running write sends it when it ends, by then bigger (up
-   * to full) but no later than taking it now would have written it, since writes are serialized. A
-   * batch therefore goes when it is full, or when `maxWaitMs` since its first record passed and the
-   * sink is free, never merely because a write ended.
+   * Takes the waiting batch now (so a batch never grows past maxRecords while an earlier write runs)
+   * and writes it after the writes before it (serialized: one write at a time per sink), then commits.
    */
-  private send(): void {
-    if (this.writing !== undefined) {
-      this.due = true;
-      return;
-    }
+  flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.due = false;
     const records = this.records;
     const messages = this.messages;
     this.records = [];
     this.messages = [];
-    const run = this.writeBatch(records, messages).catch((err: unknown) => this.logger.error('flush failed', { error: err }));
-    const tracked: Promise<void> = run.finally(() => {
-      if (this.writing === tracked) this.writing = undefined;
-      if (this.records.length > 0 && (this.due || this.records.length >= this.plan.batch.maxRecords)) this.send();
-    });
-    this.writing = tracked;
-  }
-
-  /** Writes the filling batch after the running write, whatever its size (stop path), and waits for it. */
-  private async flush(): Promise<void> {
-    while (this.writing !== undefined) await this.writing;
-    this.send();
-    while (this.writing !== undefined) await this.writing;
+    const run = this.chain.then(() => this.writeBatch(records, messages));
+    this.chain = run.catch(() => undefined);
+    return run;
   }
 
   private async writeBatch(records: SinkRecord[], messages: Buffered[]): Promise<void> {
@@ -471,6 +453,7 @@ export class SinkConsumer {
     if (this.failing !== undefined) this.abort.abort();
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now() - 1000));
     try {
+      while (this.inFlight !== undefined) await this.inFlight;
       await this.flush();
     } catch (err) {
       this.logger.warn('final flush failed; the batch will be consumed again', { error: err });
