@@ -21,6 +21,8 @@ test('levelOfLine falls back to the parsed record: a label (custom formatters), 
   assert.equal(levelOfLine('{"time":1,"level":60}', values), 60);
   assert.equal(levelOfLine('{"level":"nope"}', values), 30);
   assert.equal(levelOfLine('not json', values), 30);
+  // The record the background build already parsed is used instead of parsing the line again.
+  assert.equal(levelOfLine('{"time":1,"level":"warn"}', values, { level: 'error' }), 50);
 });
 
 function setup(capacity: number) {

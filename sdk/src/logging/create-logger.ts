@@ -49,7 +49,7 @@ export interface LoggerConfig {
  * every call. A line without that prefix (a child logger with its own `formatters.level`) has its
  * level parsed from the record: a number, or a label looked up in `values`.
  */
-export function levelOfLine(line: string, values: Record<string, number>): number {
+export function levelOfLine(line: string, values: Record<string, number>, parsed?: Record<string, unknown>): number {
   if (line.startsWith('{"level":')) {
     let level = 0;
     let i = 9;
@@ -61,7 +61,8 @@ export function levelOfLine(line: string, values: Record<string, number>): numbe
     if (i > 9 && line.charCodeAt(i) === 44 /* , */) return level;
   }
   try {
-    const level = (JSON.parse(line) as { level?: unknown }).level;
+    // The background build passes the record it parsed anyway, so the line is never parsed twice.
+    const level = (parsed ?? (JSON.parse(line) as { level?: unknown })).level;
     if (typeof level === 'number') return level;
     if (typeof level === 'string' && values[level] !== undefined) return values[level];
   } catch {
@@ -100,7 +101,7 @@ export function addContextFields(record: Record<string, unknown>, raw: RawLog, d
 export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline: Pipeline): { logger: Logger; lane: Lane<RawLog, LogEntry> } {
   // Level labels to numbers for lines whose level is not a number (read when the logger exists).
   let levelValues: Record<string, number> = {};
-  const levelOf = (r: RawLog) => (r.level >= 0 ? r.level : (r.level = levelOfLine(r.line, levelValues)));
+  const levelOf = (r: RawLog, parsed?: Record<string, unknown>) => (r.level >= 0 ? r.level : (r.level = levelOfLine(r.line, levelValues, parsed)));
   const lane = new Lane<RawLog, LogEntry>(
     {
       kind: 'logs',
@@ -108,12 +109,12 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
       maxBatchSize: config.maxBatchSize,
       isHighPriority: (r) => levelOf(r) >= 40,
       levelOf: (r) => levelLabel(levelOf(r)),
-      prepare: (r) => ({
-        logId: uuidv7(),
-        level: levelOf(r),
+      prepare: (r) => {
+        const parsed = JSON.parse(r.line) as Record<string, unknown>;
+        const level = levelOf(r, parsed);
         // The parsed record is ours alone: completed and redacted in place, without a copy.
-        record: config.redactor.redactJsonInPlace(addContextFields(JSON.parse(r.line) as Record<string, unknown>, r, config.tenant)),
-      }),
+        return { logId: uuidv7(), level, record: config.redactor.redactJsonInPlace(addContextFields(parsed, r, config.tenant)) };
+      },
       onDrop: config.onDrop,
       onFailure: config.onFailure,
     },
