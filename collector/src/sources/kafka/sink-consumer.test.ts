@@ -1,0 +1,114 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import { exampleJournalEvent, newEventId } from '@hindsight/sdk/contract';
+import type { DeadLetterProducer } from '../../dlq/dead-letter-producer';
+import { SinkGuard } from '../../resilience/sink-guard';
+import type { SinkRecord } from '../../sinks/records';
+import type { PipelinePlan } from '../../topology/build-topology';
+import { CollectorMetrics } from '../../telemetry/collector-metrics';
+import { silentLogger } from '../../telemetry/logger';
+import { MemorySink } from '../../testing/memory-sink';
+import { SinkConsumer } from './sink-consumer';
+
+const TOPIC = 'journal';
+
+/** A kafkajs stand-in: hands batches to the consumer's eachBatch as the test decides, records commits. */
+function fakeKafka() {
+  let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
+  const commits: Array<Array<{ topic: string; partition: number; offset: string }>> = [];
+  const consumer = {
+    events: { GROUP_JOIN: 'group_join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop' },
+    on: () => undefined,
+    connect: async () => undefined,
+    subscribe: async () => undefined,
+    run: async (o: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+      eachBatch = o.eachBatch;
+    },
+    commitOffsets: async (points: Array<{ topic: string; partition: number; offset: string }>) => {
+      commits.push(points);
+    },
+    disconnect: async () => undefined,
+  };
+  const kafka = { consumer: () => consumer, admin: () => ({ connect: async () => undefined, disconnect: async () => undefined }) } as unknown as Kafka;
+  /** Delivers one partition batch of `count` journal messages starting at `from`; resolves when eachBatch returns. */
+  const deliver = (partition: number, from: number, count: number): Promise<void> => {
+    const messages = Array.from({ length: count }, (_, i) => ({
+      offset: String(from + i),
+      key: null,
+      value: Buffer.from(JSON.stringify({ ...exampleJournalEvent(), event_id: newEventId() })),
+    }));
+    const batch = { topic: TOPIC, partition, messages, highWatermark: String(from + count), lastOffset: () => String(from + count - 1) };
+    const payload = { batch, resolveOffset: () => undefined, heartbeat: async () => undefined, isRunning: () => true, isStale: () => false };
+    if (eachBatch === undefined) throw new Error('consumer not running');
+    return eachBatch(payload as unknown as EachBatchPayload);
+  };
+  return { kafka, deliver, commits };
+}
+
+/** A sink whose writes wait until the test releases them, one by one. */
+class GatedSink extends MemorySink {
+  readonly sizes: number[] = [];
+  readonly offsets: string[][] = [];
+  private gates: Array<() => void> = [];
+  override async write(batch: readonly SinkRecord[]) {
+    this.sizes.push(batch.length);
+    this.offsets.push(batch.map((r) => `${r.origin.partition}:${r.origin.offset}`));
+    await new Promise<void>((resolve) => this.gates.push(resolve));
+    return { status: 'written' as const };
+  }
+  /** Lets the oldest waiting write finish. */
+  release(): void {
+    this.gates.shift()?.();
+  }
+  get waiting(): number {
+    return this.gates.length;
+  }
+}
+
+async function startConsumer(maxRecords: number, maxWaitMs: number) {
+  const sink = new GatedSink('gated');
+  const metrics = new CollectorMetrics(undefined, { defaultMetrics: false });
+  const plan = {
+    pipeline: 'main',
+    sinkName: 'gated',
+    sinkType: 'memory',
+    groupId: 'g',
+    topics: [{ topic: TOPIC, kind: 'journal', maxMessageBytes: 1 << 20, source: 'src' }],
+    batch: { maxRecords, maxWaitMs },
+    retry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 5 },
+    circuitBreaker: { failureThreshold: 100, halfOpenAfterMs: 60_000 },
+    options: {},
+  } as unknown as PipelinePlan;
+  const guard = new SinkGuard(sink, plan.retry, plan.circuitBreaker, metrics);
+  const dlq = { send: async () => undefined } as unknown as DeadLetterProducer;
+  const fake = fakeKafka();
+  const consumer = new SinkConsumer(plan, fake.kafka, sink, guard, dlq, metrics, silentLogger, {
+    sessionTimeoutMs: 10_000,
+    heartbeatIntervalMs: 1000,
+    maxWaitTimeMs: 100,
+    fromBeginning: true,
+  });
+  await consumer.start();
+  return { sink, consumer, ...fake };
+}
+
+/** Resolves true if `p` settles within `ms`. */
+async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+  return Promise.race([p.then(() => true), sleep(ms).then(() => false)]);
+}
+
+test('a batch that is not due is not sent merely because a write ended', async () => {
+  const { sink, consumer, deliver } = await startConsumer(4, 200);
+  await deliver(0, 0, 4);
+  await deliver(0, 4, 1);
+  sink.release();
+  await sleep(20);
+  assert.deepEqual(sink.sizes, [4], 'one record waits for its batch to fill or for maxWaitMs');
+  await deliver(0, 5, 3);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [4, 4]);
+  sink.release();
+  await consumer.stop(Date.now() + 5000);
+});
