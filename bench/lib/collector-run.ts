@@ -62,7 +62,7 @@ export async function runCollector(o: CollectorRunOptions): Promise<CollectorRun
       service: { name: 'bench-collector', http: { host: '127.0.0.1', port: 0 }, shutdownTimeoutMs: 10_000, logLevel: 'error' },
       kafka: { brokers: endpoints().kafka.brokers, groupPrefix: uniqueName('bench'), dlqTopic: 'hindsight.dlq', createTopics: false, fromBeginning: true, sessionTimeoutMs: 10_000, heartbeatIntervalMs: 1000 },
       sources: { src: { topic: o.topic, kind: o.kind } },
-      sinks: { out: { type: o.factory.type, batch: { maxRecords: o.maxRecords, maxWaitMs: 50 }, options: o.sinkOptions } },
+      sinks: { out: { type: o.factory.type, batch: { maxRecords: o.maxRecords }, options: o.sinkOptions } },
       pipelines: { main: { sources: ['src'], sink: 'out' } },
     }),
     env: {},

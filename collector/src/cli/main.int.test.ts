@@ -19,13 +19,14 @@ test('SIGTERM to `hindsight-collector run` writes the waiting batch, commits and
   const prefix = uniqueName('it-cli');
   const dir = mkdtempSync(join(tmpdir(), 'hindsight-cli-'));
   const configPath = join(dir, 'collector.yaml');
-  // A batch that never fills and never times out during the test: only the shutdown can flush it.
+  // A batch that never fills, never times out during the test and is not flushed when caught up: only
+  // the shutdown can flush it.
   writeFileSync(
     configPath,
     `service: { http: { host: 127.0.0.1, port: 0 }, shutdownTimeoutMs: 10000, logLevel: info }
 kafka: { brokers: ${JSON.stringify(brokers)}, groupPrefix: ${prefix}, dlqTopic: ${dlq}, createTopics: false, heartbeatIntervalMs: 500 }
 sources: { journal: { topic: ${topic}, kind: journal } }
-sinks: { bench: { type: discard, batch: { maxRecords: 100000, maxWaitMs: 60000 } } }
+sinks: { bench: { type: discard, batch: { maxRecords: 100000, maxWaitMs: 60000, flushWhenCaughtUp: false } } }
 pipelines: { main: { sources: [journal], sink: bench } }
 `,
   );

@@ -21,6 +21,12 @@ export const BatchSchema = Type.Object(
     maxRecords: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000 }),
     /** Flush at the latest this long after the first waiting record arrived. */
     maxWaitMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 200 }),
+    /**
+     * Flush a partial batch at once when the consumer has read every partition it owns up to the end
+     * and no write is running: waiting `maxWaitMs` then would only add latency, since nothing more is
+     * there to fill the batch.
+     */
+    flushWhenCaughtUp: Type.Boolean({ default: true }),
   },
   { ...closed, default: {} },
 );

@@ -18,9 +18,10 @@ const TOPIC = 'journal';
 function fakeKafka() {
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
   const commits: Array<Array<{ topic: string; partition: number; offset: string }>> = [];
+  const listeners = new Map<string, (e: unknown) => void>();
   const consumer = {
     events: { GROUP_JOIN: 'group_join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop' },
-    on: () => undefined,
+    on: (event: string, listener: (e: unknown) => void) => listeners.set(event, listener),
     connect: async () => undefined,
     subscribe: async () => undefined,
     run: async (o: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
@@ -32,19 +33,24 @@ function fakeKafka() {
     disconnect: async () => undefined,
   };
   const kafka = { consumer: () => consumer, admin: () => ({ connect: async () => undefined, disconnect: async () => undefined }) } as unknown as Kafka;
-  /** Delivers one partition batch of `count` journal messages starting at `from`; resolves when eachBatch returns. */
-  const deliver = (partition: number, from: number, count: number): Promise<void> => {
+  /** Emits a group join with this assignment (partitions of the journal topic). */
+  const join = (partitions: number[]): void => listeners.get('group_join')?.({ payload: { memberAssignment: { [TOPIC]: partitions } } });
+  /**
+   * Delivers one partition batch of `count` journal messages starting at `from`, the partition ending at
+   * `highWatermark` (by default right after the batch); resolves when eachBatch returns.
+   */
+  const deliver = (partition: number, from: number, count: number, highWatermark = from + count): Promise<void> => {
     const messages = Array.from({ length: count }, (_, i) => ({
       offset: String(from + i),
       key: null,
       value: Buffer.from(JSON.stringify({ ...exampleJournalEvent(), event_id: newEventId() })),
     }));
-    const batch = { topic: TOPIC, partition, messages, highWatermark: String(from + count), lastOffset: () => String(from + count - 1) };
+    const batch = { topic: TOPIC, partition, messages, highWatermark: String(highWatermark), lastOffset: () => String(from + count - 1) };
     const payload = { batch, resolveOffset: () => undefined, heartbeat: async () => undefined, isRunning: () => true, isStale: () => false };
     if (eachBatch === undefined) throw new Error('consumer not running');
     return eachBatch(payload as unknown as EachBatchPayload);
   };
-  return { kafka, deliver, commits };
+  return { kafka, deliver, join, commits };
 }
 
 /** A sink whose writes wait until the test releases them, one by one. */
@@ -67,7 +73,7 @@ class GatedSink extends MemorySink {
   }
 }
 
-async function startConsumer(maxRecords: number, maxWaitMs: number) {
+async function startConsumer(maxRecords: number, maxWaitMs: number, flushWhenCaughtUp = false) {
   const sink = new GatedSink('gated');
   const metrics = new CollectorMetrics(undefined, { defaultMetrics: false });
   const plan = {
@@ -76,7 +82,7 @@ async function startConsumer(maxRecords: number, maxWaitMs: number) {
     sinkType: 'memory',
     groupId: 'g',
     topics: [{ topic: TOPIC, kind: 'journal', maxMessageBytes: 1 << 20, source: 'src' }],
-    batch: { maxRecords, maxWaitMs },
+    batch: { maxRecords, maxWaitMs, flushWhenCaughtUp },
     retry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 5 },
     circuitBreaker: { failureThreshold: 100, halfOpenAfterMs: 60_000 },
     options: {},
@@ -109,6 +115,70 @@ test('a batch that is not due is not sent merely because a write ended', async (
   await deliver(0, 5, 3);
   await sleep(5);
   assert.deepEqual(sink.sizes, [4, 4]);
+  sink.release();
+  await consumer.stop(Date.now() + 5000);
+});
+
+test('flushWhenCaughtUp: a partial batch goes at once when every owned partition was read to its end', async () => {
+  const { sink, consumer, deliver, join } = await startConsumer(100, 10_000, true);
+  join([0, 1]);
+  await deliver(0, 0, 2);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [], 'partition 1 not read yet: the batch waits');
+  await deliver(1, 0, 1, 5);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [], 'partition 1 is behind its high watermark: the batch waits');
+  await deliver(1, 1, 4);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [7], 'both partitions at their end: written without waiting maxWaitMs');
+  sink.release();
+  await consumer.stop(Date.now() + 5000);
+});
+
+test('flushWhenCaughtUp: while a write runs records gather, and go as one batch when it ends', async () => {
+  const { sink, consumer, deliver, join } = await startConsumer(100, 10_000, true);
+  join([0]);
+  await deliver(0, 0, 1);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [1]);
+  await deliver(0, 1, 2);
+  await deliver(0, 3, 3);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [1], 'nothing more while the first write runs');
+  sink.release();
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [1, 5], 'what gathered meanwhile is one write');
+  assert.deepEqual(sink.offsets[1], ['0:1', '0:2', '0:3', '0:4', '0:5']);
+  sink.release();
+  await consumer.stop(Date.now() + 5000);
+});
+
+test('flushWhenCaughtUp off: a caught-up partial batch waits for maxWaitMs', async () => {
+  const { sink, consumer, deliver, join } = await startConsumer(100, 80, false);
+  join([0]);
+  await deliver(0, 0, 2);
+  await sleep(20);
+  assert.deepEqual(sink.sizes, []);
+  await sleep(100);
+  assert.deepEqual(sink.sizes, [2]);
+  sink.release();
+  await consumer.stop(Date.now() + 5000);
+});
+
+test('flushWhenCaughtUp: a new assignment is unknown until each of its partitions is read again', async () => {
+  const { sink, consumer, deliver, join } = await startConsumer(100, 10_000, true);
+  join([0]);
+  await deliver(0, 0, 1);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [1]);
+  sink.release();
+  join([0, 1]);
+  await deliver(0, 1, 1);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [1], 'partition 1 of the new assignment not read yet');
+  await deliver(1, 0, 1);
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [1, 2]);
   sink.release();
   await consumer.stop(Date.now() + 5000);
 });

@@ -96,6 +96,10 @@ export class SinkConsumer {
   private chain: Promise<void> = Promise.resolve();
   /** The one flush started by a full batch and not yet awaited (pipelining: fetch while it writes). */
   private inFlight: Promise<void> | undefined;
+  /** Batches taken by flush() and not yet written (queued on the chain or being written). */
+  private writesPending = 0;
+  /** Partitions owned since the last join (`partition:topic`), each true once its last batch reached the end. */
+  private caughtUp = new Map<string, boolean>();
   /** The running offset commit, if any; further requests coalesce into one follow-up commit. */
   private committing: Promise<void> | undefined;
   private commitAgain = false;
@@ -134,6 +138,8 @@ export class SinkConsumer {
       this.joined = true;
       // A rebalance may have taken partitions away: never commit for them again.
       const dropped = this.tracker.retainOnly(e.payload.memberAssignment);
+      // Nothing is known of the new assignment's positions until each partition's first batch.
+      this.caughtUp = new Map(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p): [string, boolean] => [`${p}:${t}`, false])));
       if (dropped.length > 0) this.logger.info('partitions revoked', { dropped });
       // Emitted before kafkajs fetches for the new assignment: the read is registered before any batch.
       const added = this.gaps.assign(e.payload.memberAssignment);
@@ -281,8 +287,11 @@ export class SinkConsumer {
     const last = batch.lastOffset();
     const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
     this.metrics.lag.set({ topic, partition: String(partition) }, Number(lag < 0n ? 0n : lag));
+    const key = `${partition}:${topic}`;
+    if (this.caughtUp.has(key)) this.caughtUp.set(key, lag <= 0n && lastTaken === last);
     // Messages that needed no write (empty, dead-lettered) moved the watermark: commit in the background.
     this.requestCommit();
+    this.flushIfCaughtUp();
     // No heartbeat here: kafkajs heartbeats after every batch (when the interval is due) anyway.
   }
 
@@ -298,6 +307,20 @@ export class SinkConsumer {
       if (this.inFlight === tracked) this.inFlight = undefined;
     });
     this.inFlight = tracked;
+  }
+
+  /**
+   * Flushes the waiting partial batch now if `batch.flushWhenCaughtUp` is on, no write is queued or
+   * running, and every owned partition's last batch reached its high watermark. It is the timer's
+   * flush, only earlier: at the end of a burst nothing more would fill the batch during `maxWaitMs`.
+   * While a write runs, records keep gathering, and this runs again when that write ends, so under
+   * load batches still grow with the write time (one write at a time, as before).
+   */
+  private flushIfCaughtUp(): void {
+    if (!this.plan.batch.flushWhenCaughtUp || this.stopping || this.writesPending > 0 || this.records.length === 0) return;
+    if (this.caughtUp.size === 0) return;
+    for (const done of this.caughtUp.values()) if (!done) return;
+    this.flush().catch((err: unknown) => this.logger.error('flush failed', { error: err }));
   }
 
   private armTimer(): void {
@@ -319,7 +342,11 @@ export class SinkConsumer {
     const messages = this.messages;
     this.records = [];
     this.messages = [];
-    const run = this.chain.then(() => this.writeBatch(records, messages));
+    this.writesPending++;
+    const run = this.chain.then(() => this.writeBatch(records, messages)).finally(() => {
+      this.writesPending--;
+      this.flushIfCaughtUp();
+    });
     this.chain = run.catch(() => undefined);
     return run;
   }
