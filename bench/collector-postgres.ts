@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         { run, runs: args.runs, collectorMetric: 'collector → journal_event', rawMetric: 'raw COPY → identical table', rawRate: copyRate, rawName: 'COPY', ratio: 'postgres', compares: 'collector rows/s / raw COPY rows/s' },
       );
     }
-    out.note(`${n} journal events per run; raw COPY in batches of ${BATCH}, the sink with \`maxRecords\` ${BATCH} (the consumer hands it a batch when full, or after \`maxWaitMs\` once the sink is free); both sides map decoded events to rows inside the timed part; the sink also drops repeats within a batch and upserts journal_run, and after a unique violation (a redelivery) reruns the batch with a primary-key probe for stored events, which COPY does not; both tables are the migrated, day-partitioned \`hindsight.journal_event\`.`);
+    out.note(`${n} journal events per run; raw COPY in batches of ${BATCH}, the sink with \`maxRecords\` ${BATCH} and the collector's default batch timing (a batch goes when full, after \`maxWaitMs\`, or at once when the consumer has read every partition to its end and no write runs); both sides map decoded events to rows inside the timed part; the sink also drops repeats within a batch and upserts journal_run, and after a unique violation (a redelivery) reruns the batch with a primary-key probe for stored events, which COPY does not; both tables are the migrated, day-partitioned \`hindsight.journal_event\`.`);
   } finally {
     await producer.disconnect();
     await db.drop();
