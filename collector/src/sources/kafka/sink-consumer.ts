@@ -72,7 +72,7 @@ export interface OffsetGapStatus {
 
 /**
  * One sink's Kafka consumer: its own group, manual commits up to the contiguous watermark, batches by
- * size and time, dead-letters what cannot be decoded or stored. While the sink fails it keeps the batch
+ * size and time (and, with `flushWhenCaughtUp`, at once when it has read everything), dead-letters what cannot be decoded or stored. While the sink fails it keeps the batch
  * and retries. At most one full batch is being written while the next one fills: a batch that fills up
  * while the previous write is still running waits for it, so while the sink fails fetching stops too,
  * memory stays bounded and nothing past the unwritten batch is committed. Offsets are committed in the
@@ -139,7 +139,8 @@ export class SinkConsumer {
       // A rebalance may have taken partitions away: never commit for them again.
       const dropped = this.tracker.retainOnly(e.payload.memberAssignment);
       // Nothing is known of the new assignment's positions until each partition's first batch.
-      this.caughtUp = new Map(Object.entries(e.payload.memberAssignment).flatMap(([t, ps]) => ps.map((p): [string, boolean] => [`${p}:${t}`, false])));
+      this.caughtUp = new Map();
+      for (const [t, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps) this.caughtUp.set(`${p}:${t}`, false);
       if (dropped.length > 0) this.logger.info('partitions revoked', { dropped });
       // Emitted before kafkajs fetches for the new assignment: the read is registered before any batch.
       const added = this.gaps.assign(e.payload.memberAssignment);
