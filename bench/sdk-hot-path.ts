@@ -23,6 +23,17 @@ const noopSpanExporter: SpanExporter = {
 /** Lets queued background work (the SDK's flush, the batch processor) run between iterations, outside the timed part. */
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Collects the heap before each task's timed part (the runner starts benchmarks with --expose-gc), so
+ * no task pays for the garbage the previous task or the warm-up left behind: without it the task
+ * timed first after the warm-up ran up to 1.5× slower, whichever it was.
+ */
+const collectGarbage = (): void => {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc (npm run bench does)');
+  gc();
+};
+
 async function main(): Promise<void> {
   const args = parseBenchArgs();
   const out = new ResultBuilder('sdk', 'SDK hot path', args);
@@ -57,7 +68,7 @@ async function main(): Promise<void> {
     // Task order rotates per run so neither side always runs first (JIT and GC state).
     const names = Object.keys(tasks);
     const order = names.slice(run % names.length).concat(names.slice(0, run % names.length));
-    for (const name of order) bench.add(name, tasks[name]!, { afterEach: yieldToLoop });
+    for (const name of order) bench.add(name, tasks[name]!, { beforeAll: collectGarbage, afterEach: yieldToLoop });
     await bench.warmup();
     await bench.run();
     const ns: Record<string, number> = {};
