@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import type { SinkRecord } from '../records';
 import { TransientError, PermanentError } from '../../errors/hindsight-error';
 import { createPostgresSink, type PostgresSink } from './postgres-sink';
@@ -103,6 +104,27 @@ describe('postgres sink writes', () => {
     assert.deepEqual(audit.rows.map((r: { seq: number }) => r.seq), [1, 2]);
     const verdict = await verifyAudit({ connectionString: db.readerUrl, tenant });
     assert.deepEqual(verdict.tenants.map((t) => [t.checked, t.firstBrokenSeq]), [[2, undefined]]);
+  });
+
+  it('redelivered audit and journal events are counted in hindsight_sink_redelivered_skipped_total, per kind', async () => {
+    const metrics = new Registry();
+    const counted = createPostgresSink({ url: db.writerUrl }, 'pg-counted', metrics);
+    await counted.start();
+    try {
+      const tenant = uniqueId('t');
+      const run = uniqueId('run');
+      const batch = [auditRecord(tenant, 1), journalRecord(run, 1), journalRecord(run, 2)];
+      assert.deepEqual(await counted.write(batch), { status: 'written' });
+      // Once unprobed (the COPY finds the stored rows), then probed: both redeliveries are counted.
+      assert.deepEqual(await counted.write([...batch, journalRecord(run, 3)]), { status: 'written' });
+      assert.deepEqual(await counted.write(batch), { status: 'written' });
+      const values = (await metrics.getSingleMetric('hindsight_sink_redelivered_skipped_total')!.get()).values;
+      const byKind = Object.fromEntries(values.map((v) => [v.labels['kind'], v.value]));
+      assert.deepEqual(byKind, { audit: 2, journal: 4 });
+      assert.ok(values.every((v) => v.labels['sink'] === 'pg-counted'));
+    } finally {
+      await counted.shutdown();
+    }
   });
 
   it('values with CSV and COPY metacharacters are stored exactly (COPY path), and the chain verifies', async () => {

@@ -34,7 +34,10 @@ export class PostgresSink implements Sink {
   private partitionTimer: NodeJS.Timeout | undefined;
   /** Probe for stored journal events before COPYing (after a redelivery, until a write finds none). */
   private probeJournal = false;
-  /** Audit events of committed batches that were already stored (redelivery), skipped, not re-chained. */
+  /**
+   * Events of committed batches that were already stored (redelivery) and skipped: audit events are
+   * not re-chained, journal events are left out of the COPY (found by the probe).
+   */
   private readonly redelivered: Counter<'sink' | 'kind'> | undefined;
 
   constructor(config: unknown, name = 'postgres', metrics?: Registry) {
@@ -196,6 +199,7 @@ export class PostgresSink implements Sink {
         const j = await insertJournalEvents(client, journal, probe);
         await client.query('COMMIT');
         if (audit.length > inserted) this.redelivered?.inc({ sink: this.name, kind: 'audit' }, audit.length - inserted);
+        if (j.stored > 0) this.redelivered?.inc({ sink: this.name, kind: 'journal' }, j.stored);
         if (probe && journal.length > 0 && j.stored === 0) this.probeJournal = false;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
