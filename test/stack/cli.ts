@@ -20,7 +20,7 @@ const program = new Command()
   .name('npm run stack --')
   .description(
     'Local stack for Hindsight tests: PostgreSQL 15, ClickHouse 18.16, Prometheus and a librdkafka mock Kafka cluster.\n' +
-      'Env: HINDSIGHT_STACK_DIR (default .stack/), HINDSIGHT_STACK_PORT_OFFSET (added to every port), ' +
+      'Env: HINDSIGHT_STACK_DIR (default .stack/), HINDSIGHT_STACK_PORT_OFFSET (added to every port; default: the offset `up` recorded in the folder, else 0), ' +
       'HINDSIGHT_CACHE_DIR (librdkafka build cache, default ~/.cache/hindsight).',
   )
   .showHelpAfterError();

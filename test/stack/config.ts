@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -43,13 +43,31 @@ export interface StackConfig extends StackConfigFile {
   portOffset: number;
 }
 
-function parseOffset(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 0;
+function parseOffset(raw: string | undefined, source = 'HINDSIGHT_STACK_PORT_OFFSET'): number | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < -20000 || n > 30000) {
-    throw new Error(`HINDSIGHT_STACK_PORT_OFFSET must be an integer between -20000 and 30000, got "${raw}"`);
+    throw new Error(`${source} must be an integer between -20000 and 30000, got "${raw.trim()}"`);
   }
   return n;
+}
+
+/** File in the stack's folder holding the port offset it was brought up with. */
+const OFFSET_FILE = 'port-offset';
+
+/**
+ * The port offset `up` recorded in the stack's folder, if any. Commands run later against the same
+ * folder (status, down, a fault scenario restarting one component) use it when the environment does
+ * not name one, so they reach the ports the stack actually listens on.
+ */
+export function recordedPortOffset(dir: string): number | undefined {
+  const file = join(dir, OFFSET_FILE);
+  return existsSync(file) ? parseOffset(readFileSync(file, 'utf8'), file) : undefined;
+}
+
+/** Records the offset the stack in `dir` is brought up with (see {@link recordedPortOffset}). */
+export function recordPortOffset(dir: string, offset: number): void {
+  writeFileSync(join(dir, OFFSET_FILE), `${offset}\n`);
 }
 
 /** Folder of the stack: HINDSIGHT_STACK_DIR, else `.stack/` at the repository root. */
@@ -58,12 +76,22 @@ export function stackDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Reads stack-config.json and applies HINDSIGHT_STACK_DIR, HINDSIGHT_STACK_PORT_OFFSET
- * and HINDSIGHT_CACHE_DIR.
+ * Reads stack-config.json and applies HINDSIGHT_STACK_DIR, HINDSIGHT_STACK_PORT_OFFSET (else the offset
+ * the stack in that folder was brought up with, else 0) and HINDSIGHT_CACHE_DIR. An offset that
+ * differs from the one of a stack that is up is refused: its commands would reach other ports.
  */
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   const file = JSON.parse(readFileSync(join(__dirname, 'stack-config.json'), 'utf8')) as StackConfigFile;
-  const portOffset = parseOffset(env.HINDSIGHT_STACK_PORT_OFFSET);
+  const dir = stackDir(env);
+  const asked = parseOffset(env.HINDSIGHT_STACK_PORT_OFFSET);
+  const recorded = recordedPortOffset(dir);
+  if (asked !== undefined && recorded !== undefined && asked !== recorded && existsSync(join(dir, 'endpoints.json'))) {
+    throw new Error(
+      `the stack in ${dir} is up with port offset ${recorded}, but HINDSIGHT_STACK_PORT_OFFSET is ${asked}: ` +
+        `unset it (the recorded offset is used) or bring that stack down first`,
+    );
+  }
+  const portOffset = asked ?? recorded ?? 0;
   const ports = Object.fromEntries(
     Object.entries(file.ports).map(([k, v]) => [k, v + portOffset]),
   ) as unknown as StackPorts;
@@ -76,7 +104,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     ...file,
     ports,
     portOffset,
-    stackDir: stackDir(env),
+    stackDir: dir,
     cacheDir: resolve(env.HINDSIGHT_CACHE_DIR || join(homedir(), '.cache', 'hindsight')),
   };
 }

@@ -6,7 +6,7 @@ import { clickhouseComponent } from './components/clickhouse';
 import { kafkaMockComponent } from './components/kafka-mock';
 import { postgresComponent } from './components/postgres';
 import { prometheusComponent } from './components/prometheus';
-import { loadStackConfig, type StackConfig } from './config';
+import { loadStackConfig, recordPortOffset, type StackConfig } from './config';
 import { endpointsFile } from './endpoints';
 import { removeEndpoints, writeEndpoints } from './endpoints-writer';
 import { ensurePackages } from './packages';
@@ -87,6 +87,7 @@ export async function up(cfg = loadStackConfig()): Promise<void> {
   progress(`bringing up the stack in ${cfg.stackDir} (port offset ${cfg.portOffset})`);
   await ensurePackages();
   mkdirSync(cfg.stackDir, { recursive: true });
+  recordPortOffset(cfg.stackDir, cfg.portOffset);
   const all = components(cfg);
   const list: Component[] = Object.values(all);
   const results = await Promise.allSettled(list.map((c) => startComponent(c)));
