@@ -25,6 +25,15 @@ export interface PartitionAction {
   archivedRows: number;
 }
 
+/** The expired rows of `journal_event_default`: deleted (or, in a dry run, to be deleted). */
+export interface DefaultPartitionAction {
+  /** The first UTC day kept, YYYY-MM-DD: rows with an earlier `ts` are expired. */
+  before: string;
+  deletedRows: number;
+  /** Rows of pinned runs copied (to be copied) into journal_event_archive first. */
+  archivedRows: number;
+}
+
 /** What {@link runPostgresRetention} did. */
 export interface PostgresRetentionReport {
   dryRun: boolean;
@@ -32,13 +41,17 @@ export interface PostgresRetentionReport {
   /** Partitions created ahead (in a dry run: the ones missing). */
   partitionsCreated: string[] | number;
   actions: PartitionAction[];
+  /** Expired rows that had landed in the default partition, which no partition drop reaches. */
+  defaultPartition: DefaultPartitionAction;
 }
 
 /**
  * Postgres retention of the journal: creates the daily partitions ahead, then for each partition older
  * than `days` copies the pinned runs' rows into the archive and detaches and drops the partition (one
- * transaction per partition, inside `hindsight.retire_journal_partition`). Whole partitions are
- * dropped, never rows deleted. `audit_event` is not touched: the audit log is kept for good.
+ * transaction per partition, inside `hindsight.retire_journal_partition`). Last, the default
+ * partition's rows older than `days` get the same treatment row by row
+ * (`hindsight.retire_journal_default_rows`): it cannot be dropped, and it is the only place rows are
+ * deleted. `audit_event` is not touched: the audit log is kept for good.
  */
 export async function runPostgresRetention(options: PostgresRetentionOptions): Promise<PostgresRetentionReport> {
   const { db, days } = options;
@@ -69,7 +82,18 @@ export async function runPostgresRetention(options: PostgresRetentionOptions): P
     }
     options.onPartition?.(actions.length, expired.length);
   }
-  return { dryRun, days, partitionsCreated, actions };
+
+  let defaultPartition: DefaultPartitionAction;
+  if (dryRun) {
+    const { rows } = await db.query<{ rows: string; archivable: string; before: string }>(retentionSql('expired-default-rows'), [days]);
+    const r = rows[0];
+    defaultPartition = { before: r?.before ?? '', deletedRows: Number(r?.rows ?? 0), archivedRows: Number(r?.archivable ?? 0) };
+  } else {
+    const { rows } = await db.query<{ archived: string; deleted: string; before: string }>(retentionSql('retire-default-rows'), [days]);
+    const r = rows[0];
+    defaultPartition = { before: r?.before ?? '', deletedRows: Number(r?.deleted ?? 0), archivedRows: Number(r?.archived ?? 0) };
+  }
+  return { dryRun, days, partitionsCreated, actions, defaultPartition };
 }
 
 const MODE_RANK: Record<PinMode, number> = { ERRORS_ONLY: 0, SLIM: 1, FULL: 2 };

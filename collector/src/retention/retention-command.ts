@@ -34,6 +34,11 @@ export function formatRetentionReport(report: RetentionRunReport): string[] {
     lines.push(`postgres: ${report.dryRun ? 'would create' : 'created'} ${created} journal partition(s) ahead; keeping ${pg.days} days`);
     for (const a of pg.actions) lines.push(`postgres: ${verb} ${a.partition} (${a.rows} rows, ${a.archivedRows} archived for pinned runs)`);
     if (pg.actions.length === 0) lines.push('postgres: no journal partition past retention');
+    const d = pg.defaultPartition;
+    lines.push(
+      `postgres: ${report.dryRun ? 'would delete' : 'deleted'} ${d.deletedRows} row(s) of journal_event_default before ${d.before} ` +
+        `(${d.archivedRows} archived for pinned runs)`,
+    );
   }
   const ch = report.clickhouse;
   if (ch) {
@@ -47,7 +52,7 @@ export function formatRetentionReport(report: RetentionRunReport): string[] {
 /** `retention`: one run of the retention job, as the scheduler inside `run` does it. */
 export function retentionCommand(): Command {
   return new Command('retention')
-    .description('create journal partitions ahead, archive pinned runs, drop partitions past retention (Postgres and ClickHouse)')
+    .description('create journal partitions ahead, archive pinned runs, drop partitions past retention and delete the default partition\'s expired rows (Postgres and ClickHouse)')
     .option('-c, --config <file>', 'collector config file; its postgres and clickhouse sinks are the stores', DEFAULT_CONFIG)
     .option('--days <n>', 'days kept in both stores (default: retention.days for Postgres, the sink\'s retentionDays for ClickHouse)', positiveInt)
     .option('--dry-run', 'report what would be created, archived and dropped; change nothing')

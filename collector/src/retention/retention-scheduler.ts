@@ -58,6 +58,8 @@ export class RetentionScheduler {
       this.logger.info('retention done', {
         postgresDropped: report.postgres?.actions.map((a) => a.partition) ?? [],
         postgresArchivedRows: report.postgres?.actions.reduce((n, a) => n + a.archivedRows, 0) ?? 0,
+        postgresDefaultRowsDeleted: report.postgres?.defaultPartition.deletedRows ?? 0,
+        postgresDefaultRowsArchived: report.postgres?.defaultPartition.archivedRows ?? 0,
         clickhouseDropped: report.clickhouse?.actions.map((a) => `${a.table}/${a.partition}`) ?? [],
         clickhouseArchivedRows: report.clickhouse?.actions.reduce((n, a) => n + a.archivedRows, 0) ?? 0,
       });

@@ -117,3 +117,98 @@ describe('Postgres retention with pinned runs (local stack)', () => {
     assert.equal(await unpinRun(writer, uniqueId('nope')), undefined);
   });
 });
+
+describe('Postgres retention of the default partition\'s expired rows (local stack)', () => {
+  let db: TestDatabase;
+  let writer: Client;
+  let sink: PostgresSink;
+  const runs = { full: uniqueId('late-full'), slim: uniqueId('late-slim'), errors: uniqueId('late-err'), unpinned: uniqueId('late-free') };
+  let n = 0;
+  // 20 days back has no partition (they reach back 12 days), so these land in journal_event_default.
+  const late = (runId: string, severity: JournalEvent['severity'], details: Record<string, unknown> = {}) =>
+    journalRecord(runId, ++n, { severity, ts: tsDaysAgo(20, n), details });
+  // Past the partitions made ahead: in the default partition too, but not expired.
+  const future = journalRecord(runs.unpinned, 99, { ts: tsDaysAgo(-30, 0) });
+  // An expired day that still has its partition when the function is called directly: never deleted by it.
+  const partitioned = journalRecord(runs.unpinned, 98, { ts: tsDaysAgo(3, 0) });
+  const idOf = (rec: ReturnType<typeof journalRecord>) => (rec.kind === 'journal' ? rec.event.event_id : '');
+
+  before(async () => {
+    db = await createTestDatabase('retdefault');
+    await db.admin.query('SELECT hindsight.ensure_journal_partitions(7, 12)');
+    writer = await db.connect(db.writerUrl);
+    sink = createPostgresSink({ url: db.writerUrl, role: '' });
+    await sink.start();
+    const batch = [
+      late(runs.full, 'DEBUG', { payload: 'raw' }),
+      late(runs.full, 'ERROR'),
+      late(runs.slim, 'DEBUG'),
+      late(runs.slim, 'INFO', { payload: 'raw', keep: 1 }),
+      late(runs.errors, 'INFO'),
+      late(runs.errors, 'WARN'),
+      late(runs.unpinned, 'INFO'),
+      late(runs.unpinned, 'ERROR'),
+      future,
+      partitioned,
+    ];
+    assert.deepEqual(await sink.write(batch), { status: 'written' });
+    assert.equal(await pinRun(writer, runs.full, 'FULL'), true);
+    assert.equal(await pinRun(writer, runs.slim, 'SLIM'), true);
+    assert.equal(await pinRun(writer, runs.errors, 'ERRORS_ONLY'), true);
+  });
+  after(async () => {
+    await sink?.shutdown();
+    await db?.drop();
+  });
+
+  const inDefault = async () =>
+    Number((await db.admin.query<{ n: string }>('SELECT count(*) AS n FROM hindsight.journal_event_default')).rows[0]?.n);
+  const before7 = () => new Date(Date.now() - 7 * DAY_MS).toISOString().slice(0, 10);
+
+  it('the late rows are in the default partition, with no partition for their day', async () => {
+    assert.equal(await inDefault(), 9);
+    assert.equal((await db.admin.query('SELECT to_regclass($1) AS r', [`hindsight.${partitionOf(20)}`])).rows[0]?.r, null);
+  });
+
+  it('a dry run counts the expired default rows and what would be archived, and changes nothing', async () => {
+    const report = await runPostgresRetention({ db: writer, days: 7, dryRun: true });
+    assert.deepEqual(report.defaultPartition, { before: before7(), deletedRows: 8, archivedRows: 4 });
+    assert.equal(await inDefault(), 9);
+    assert.equal(Number((await db.admin.query<{ n: string }>('SELECT count(*) AS n FROM hindsight.journal_event_archive')).rows[0]?.n), 0);
+  });
+
+  it('retention deletes the expired default rows after archiving pinned ones per mode; the later row stays', async () => {
+    const report = await runPostgresRetention({ db: writer, days: 7 });
+    assert.deepEqual(report.defaultPartition, { before: before7(), deletedRows: 8, archivedRows: 4 });
+    const left = await db.admin.query<{ event_id: string }>('SELECT event_id::text FROM hindsight.journal_event_default');
+    assert.deepEqual(left.rows.map((r) => r.event_id), [idOf(future)]);
+    const archived = await db.admin.query<{ run_id: string; severity: string; details: Record<string, unknown> }>(
+      'SELECT run_id, severity, details FROM hindsight.journal_event_archive ORDER BY run_id, ts',
+    );
+    const of = (run: string) => archived.rows.filter((r) => r.run_id === run).map((r) => [r.severity, r.details]);
+    assert.deepEqual(of(runs.full), [['DEBUG', { payload: 'raw' }], ['ERROR', {}]]);
+    assert.deepEqual(of(runs.slim), [['INFO', { keep: 1 }]], 'SLIM: no DEBUG, raw payload keys dropped');
+    assert.deepEqual(of(runs.errors), [['WARN', {}]]);
+    assert.deepEqual(of(runs.unpinned), []);
+    const capture = await db.admin.query<{ archived_count: string }>('SELECT archived_count FROM hindsight.journal_capture WHERE run_id = $1', [runs.full]);
+    assert.equal(Number(capture.rows[0]?.archived_count), 2);
+    const events = await readRunJournal(writer, runs.full);
+    assert.deepEqual(events.map((e) => [e.severity, e.archived]), [['DEBUG', true], ['ERROR', true]]);
+  });
+
+  it('a second run finds nothing more in the default partition', async () => {
+    const report = await runPostgresRetention({ db: writer, days: 7 });
+    assert.deepEqual(report.defaultPartition, { before: before7(), deletedRows: 0, archivedRows: 0 });
+    assert.equal(await inDefault(), 1);
+  });
+
+  it('deletes from the default partition only, and refuses keep_days below 1', async () => {
+    const { rows } = await writer.query<{ archived: string; deleted: string }>('SELECT * FROM hindsight.retire_journal_default_rows(1)');
+    assert.deepEqual(rows.map((r) => [Number(r.archived), Number(r.deleted)]), [[0, 0]]);
+    const kept = await db.admin.query('SELECT 1 FROM hindsight.journal_event WHERE event_id = $1', [idOf(partitioned)]);
+    assert.equal(kept.rowCount, 1, 'a row of an attached partition, even an expired one, is not the function\'s to delete');
+    await assert.rejects(writer.query('SELECT * FROM hindsight.retire_journal_default_rows(0)'), /keep_days must be at least 1/);
+    await assert.rejects(writer.query('SELECT * FROM hindsight.retire_journal_default_rows(NULL)'), /keep_days must be at least 1/);
+    await assert.rejects(writer.query('DELETE FROM hindsight.journal_event_default'), { code: '42501' });
+  });
+});

@@ -111,6 +111,21 @@ describe('postgres migrations and privileges', () => {
     }
   });
 
+  it('retire_journal_default_rows runs as the owner with exactly the grants of retire_journal_partition', async () => {
+    const fn = async (signature: string) => (await db.admin.query<{ owner: string; definer: boolean; acl: string[] }>(
+      'SELECT pg_get_userbyid(proowner) AS owner, prosecdef AS definer, proacl::text[] AS acl FROM pg_proc WHERE oid = $1::regprocedure',
+      [signature])).rows[0];
+    const partition = await fn('hindsight.retire_journal_partition(text, integer)');
+    const rows = await fn('hindsight.retire_journal_default_rows(integer)');
+    assert.deepEqual(rows, partition);
+    assert.deepEqual([rows?.owner, rows?.definer], ['hindsight_owner', true]);
+    for (const [role, may] of [['hindsight_writer', true], ['hindsight_reader', false], ['hindsight_operator', false], ['public', false]] as const) {
+      const { rows: r } = await db.admin.query<{ ok: boolean }>(
+        "SELECT has_function_privilege($1, 'hindsight.retire_journal_default_rows(integer)', 'EXECUTE') AS ok", [role]);
+      assert.equal(r[0]?.ok, may, role);
+    }
+  });
+
   it('the reader may only SELECT', async () => {
     const reader = await db.connect(db.readerUrl);
     await reader.query('SELECT count(*) FROM hindsight.audit_event');
