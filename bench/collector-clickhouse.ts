@@ -10,7 +10,8 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '
 import { decodeSpans } from '@hindsight/collector';
 import { sinkFactory as clickhouseSinkFactory } from '../collector/src/sinks/clickhouse';
 import { spanToRow } from '../collector/src/sinks/clickhouse/row-mapping';
-import { createTestDatabase } from '../collector/src/sinks/clickhouse/test-database';
+import { bindQuery } from '../collector/src/sinks/clickhouse/bound-query';
+import { createTestDatabase, type TestDatabase } from '../collector/src/sinks/clickhouse/test-database';
 import { runCollector, runCollectorAgainstRaw } from './lib/collector-run';
 import { ResultBuilder, parseBenchArgs } from './lib/result';
 import { fill, freshTopic, kafkaClient } from './lib/stack';
@@ -18,6 +19,24 @@ import { fill, freshTopic, kafkaClient } from './lib/stack';
 const BATCH = 1000;
 /** Spans per Kafka message, about what one SDK export of a busy service carries. */
 const PER_MESSAGE = 50;
+
+/**
+ * Waits until ClickHouse runs no merge in either benchmark database. Each insert makes a part (and one
+ * in the rollup view's table), and the server merges them in the background for a while after: without
+ * this wait, each half could share this two-core machine with the merges of the ~50 parts the half before
+ * it made (the raw half with the previous run's collector half, the collector half with the raw half).
+ */
+async function mergesSettled(db: TestDatabase, databases: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  const merging = bindQuery('SELECT count() AS merges FROM system.merges WHERE has({databases:Array(String)}, database)', { databases }, db.caps);
+  for (;;) {
+    const result = await db.client.query({ ...merging, format: 'JSONEachRow' });
+    const [{ merges }] = (await result.json()) as [{ merges: string | number }];
+    if (Number(merges) === 0) return;
+    if (Date.now() > deadline) throw new Error(`ClickHouse still merging in ${databases.join(', ')} after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
 
 /** OTLP messages of `n` real spans (SDK-made, with attributes), PER_MESSAGE spans each. */
 function spanMessages(n: number): Buffer[] {
@@ -57,11 +76,13 @@ async function main(): Promise<void> {
       await fill(producer, topic, messages);
       const rows = messages.flatMap((m) => decodeSpans(m)).map(spanToRow);
 
+      await mergesSettled(db, [db.name, rawDb.name]);
       const rawStart = performance.now();
       for (let i = 0; i < rows.length; i += BATCH) {
         await rawDb.client.insert({ table: 'spans', values: rows.slice(i, i + BATCH), format: 'JSONEachRow' });
       }
       const rawRate = rows.length / ((performance.now() - rawStart) / 1000);
+      await mergesSettled(db, [db.name, rawDb.name]);
 
       await runCollectorAgainstRaw(
         out,
@@ -69,7 +90,7 @@ async function main(): Promise<void> {
         { run, runs: args.runs, collectorMetric: 'collector → spans', rawMetric: 'raw client insert → identical table', rawRate, rawName: 'raw', ratio: 'clickhouse', compares: 'collector rows/s / raw @clickhouse/client JSONEachRow rows/s' },
       );
     }
-    out.note(`${n} spans per run in OTLP messages of ${PER_MESSAGE}; batches of ${BATCH} rows on both sides; minInsertIntervalMs 0 so the sink does not wait between inserts; both \`spans\` tables are made by the sink's migrations, so both feed the rollup materialized view.`);
+    out.note(`${n} spans per run in OTLP messages of ${PER_MESSAGE}; batches of ${BATCH} rows on both sides; minInsertIntervalMs 0 so the sink does not wait between inserts; both \`spans\` tables are made by the sink's migrations, so both feed the rollup materialized view; each half starts when ClickHouse runs no merge in either database.`);
   } finally {
     await producer.disconnect();
     await db.drop();
