@@ -83,16 +83,13 @@ export async function runPostgresRetention(options: PostgresRetentionOptions): P
     options.onPartition?.(actions.length, expired.length);
   }
 
-  let defaultPartition: DefaultPartitionAction;
-  if (dryRun) {
-    const { rows } = await db.query<{ rows: string; archivable: string; before: string }>(retentionSql('expired-default-rows'), [days]);
-    const r = rows[0];
-    defaultPartition = { before: r?.before ?? '', deletedRows: Number(r?.rows ?? 0), archivedRows: Number(r?.archivable ?? 0) };
-  } else {
-    const { rows } = await db.query<{ archived: string; deleted: string; before: string }>(retentionSql('retire-default-rows'), [days]);
-    const r = rows[0];
-    defaultPartition = { before: r?.before ?? '', deletedRows: Number(r?.deleted ?? 0), archivedRows: Number(r?.archived ?? 0) };
-  }
+  // A dry run counts what the function would do; both queries name their columns alike.
+  const { rows } = await db.query<{ archived: string; deleted: string; before: string }>(
+    retentionSql(dryRun ? 'expired-default-rows' : 'retire-default-rows'),
+    [days],
+  );
+  const r = rows[0];
+  const defaultPartition: DefaultPartitionAction = { before: r?.before ?? '', deletedRows: Number(r?.deleted ?? 0), archivedRows: Number(r?.archived ?? 0) };
   return { dryRun, days, partitionsCreated, actions, defaultPartition };
 }
 

@@ -1,18 +1,19 @@
--- What retire_journal_default_rows($1 keep days) would do, counted for a dry run: the rows of
--- journal_event_default older than the start of today - $1 (UTC), and how many of them it would copy
--- into the archive. Read through the parent (the writer has no rights on the partition itself) and
--- kept to the default partition by tableoid; `before` is the first kept day, YYYY-MM-DD.
+-- What retire_journal_default_rows($1 keep days) would do, counted for a dry run, under the column
+-- names of retire-default-rows.sql: the rows of journal_event_default older than the start of today
+-- - $1 (UTC) it would delete, and how many of them it would copy into the archive. Read through the
+-- parent (the writer has no rights on the partition itself) and kept to the default partition by
+-- tableoid; `before` is the first kept day, YYYY-MM-DD.
 WITH expired AS (
   SELECT e.event_id, e.run_id, e.severity
   FROM hindsight.journal_event e
   WHERE e.tableoid = 'hindsight.journal_event_default'::regclass
     AND e.ts < ((now() AT TIME ZONE 'UTC')::date - $1::integer)::timestamp AT TIME ZONE 'UTC'
 )
-SELECT (SELECT count(*) FROM expired)::bigint AS rows,
+SELECT (SELECT count(*) FROM expired)::bigint AS deleted,
        (SELECT count(*) FROM expired e
           JOIN hindsight.journal_run r ON r.run_id = e.run_id AND r.pinned
          WHERE (r.pin_mode = 'FULL'
                 OR (r.pin_mode = 'SLIM' AND e.severity <> 'DEBUG')
                 OR (r.pin_mode = 'ERRORS_ONLY' AND e.severity IN ('WARN', 'ERROR')))
-           AND NOT EXISTS (SELECT 1 FROM hindsight.journal_event_archive a WHERE a.event_id = e.event_id))::bigint AS archivable,
+           AND NOT EXISTS (SELECT 1 FROM hindsight.journal_event_archive a WHERE a.event_id = e.event_id))::bigint AS archived,
        ((now() AT TIME ZONE 'UTC')::date - $1::integer)::text AS before

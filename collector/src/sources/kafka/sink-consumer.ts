@@ -72,8 +72,8 @@ export interface OffsetGapStatus {
 
 /**
  * One sink's Kafka consumer: its own group, manual commits up to the contiguous watermark, batches by
- * size and time (and, with `flushWhenCaughtUp`, at once when it has read everything), dead-letters what cannot be decoded or stored. While the sink fails it keeps the batch
- * and retries. At most one full batch is being written while the next one fills: a batch that fills up
+ * size and time (and, with `flushWhenCaughtUp`, at once when it has read everything), dead-letters
+ * what cannot be decoded or stored. While the sink fails it keeps the batch and retries. At most one full batch is being written while the next one fills: a batch that fills up
  * while the previous write is still running waits for it, so while the sink fails fetching stops too,
  * memory stays bounded and nothing past the unwritten batch is committed. Offsets are committed in the
  * background, coalesced (one commit in flight, the next carries every watermark that moved meanwhile),
@@ -250,7 +250,8 @@ export class SinkConsumer {
     const source = this.sources.get(batch.topic);
     if (source === undefined) return;
     const { topic, partition } = batch;
-    const waiting = this.expectations.get(`${partition}:${topic}`);
+    const key = `${partition}:${topic}`;
+    const waiting = this.expectations.get(key);
     if (waiting !== undefined) await waiting;
     const letters: DeadLetter[] = [];
     let consumed = 0;
@@ -288,7 +289,6 @@ export class SinkConsumer {
     const last = batch.lastOffset();
     const lag = BigInt(batch.highWatermark) - BigInt(last) - 1n;
     this.metrics.lag.set({ topic, partition: String(partition) }, Number(lag < 0n ? 0n : lag));
-    const key = `${partition}:${topic}`;
     if (this.caughtUp.has(key)) this.caughtUp.set(key, lag <= 0n && lastTaken === last);
     // Messages that needed no write (empty, dead-lettered) moved the watermark: commit in the background.
     this.requestCommit();
@@ -303,7 +303,7 @@ export class SinkConsumer {
    */
   private async startFlush(): Promise<void> {
     while (this.inFlight !== undefined) await this.inFlight;
-    const run = this.flush().catch((err: unknown) => this.logger.error('flush failed', { error: err }));
+    const run = this.flushInBackground('flush failed');
     const tracked: Promise<void> = run.finally(() => {
       if (this.inFlight === tracked) this.inFlight = undefined;
     });
@@ -321,14 +321,19 @@ export class SinkConsumer {
     if (!this.plan.batch.flushWhenCaughtUp || this.stopping || this.writesPending > 0 || this.records.length === 0) return;
     if (this.caughtUp.size === 0) return;
     for (const done of this.caughtUp.values()) if (!done) return;
-    this.flush().catch((err: unknown) => this.logger.error('flush failed', { error: err }));
+    void this.flushInBackground('flush failed');
+  }
+
+  /** Starts a flush whose outcome nobody awaits: a failure is logged with `message`. */
+  private flushInBackground(message: string): Promise<void> {
+    return this.flush().catch((err: unknown) => this.logger.error(message, { error: err }));
   }
 
   private armTimer(): void {
     if (this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.flush().catch((err) => this.logger.error('timed flush failed', { error: err }));
+      void this.flushInBackground('timed flush failed');
     }, this.plan.batch.maxWaitMs);
   }
 
