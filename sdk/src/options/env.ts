@@ -13,6 +13,7 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   'kafka.sasl.mechanism': 'HINDSIGHT_KAFKA_SASL_MECHANISM',
   'kafka.sasl.username': 'HINDSIGHT_KAFKA_SASL_USERNAME',
   'kafka.sasl.password': 'HINDSIGHT_KAFKA_SASL_PASSWORD',
+  'kafka.producerThread': 'HINDSIGHT_KAFKA_PRODUCER_THREAD',
   'queues.spans': 'HINDSIGHT_QUEUE_SPANS',
   'queues.logs': 'HINDSIGHT_QUEUE_LOGS',
   'queues.journal': 'HINDSIGHT_QUEUE_JOURNAL',
@@ -34,7 +35,7 @@ const NUMBERS = new Set([
   'queues.spans', 'queues.logs', 'queues.journal', 'queues.maxBatchSize', 'queues.flushIntervalMs', 'queues.auditLingerMs',
   'auditAckTimeoutMs', 'shutdownTimeoutMs', 'prometheus.port',
 ]);
-const BOOLEANS = new Set(['kafka.tls', 'runtimeMetrics', 'instrumentHttp']);
+const BOOLEANS = new Set(['kafka.tls', 'kafka.producerThread', 'runtimeMetrics', 'instrumentHttp']);
 
 function parse(path: string, raw: string): unknown {
   if (LIST.has(path)) return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');

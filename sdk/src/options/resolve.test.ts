@@ -24,6 +24,7 @@ test('environment variables supply options and code overrides them', () => {
     HINDSIGHT_KAFKA_CLIENT_ID: 'orders-1',
     HINDSIGHT_TENANT: 'acme',
     HINDSIGHT_KAFKA_TLS: 'true',
+    HINDSIGHT_KAFKA_PRODUCER_THREAD: 'off',
     HINDSIGHT_KAFKA_SASL_MECHANISM: 'scram-sha-512',
     HINDSIGHT_KAFKA_SASL_USERNAME: 'u',
     HINDSIGHT_KAFKA_SASL_PASSWORD: 'p',
@@ -35,6 +36,7 @@ test('environment variables supply options and code overrides them', () => {
   assert.deepEqual(o.kafka?.brokers, ['a:1', 'b:2']);
   assert.equal(o.kafka?.clientId, 'orders-1');
   assert.equal(o.kafka?.tls, true);
+  assert.equal(o.kafka?.producerThread, false);
   assert.deepEqual(o.kafka?.sasl, { mechanism: 'scram-sha-512', username: 'u', password: 'p' });
   assert.equal(o.tenant, 'acme');
   assert.equal(o.queues.logs, 64);
@@ -71,5 +73,9 @@ test('a bad environment variable is named along with the option', () => {
   rejects(
     () => resolveOptions({ env: { HINDSIGHT_SERVICE_NAME: 's', HINDSIGHT_KAFKA_BROKERS: 'a:1', HINDSIGHT_QUEUE_SPANS: 'lots' } }),
     'queues.spans', /HINDSIGHT_QUEUE_SPANS/,
+  );
+  rejects(
+    () => resolveOptions({ env: { HINDSIGHT_SERVICE_NAME: 's', HINDSIGHT_KAFKA_BROKERS: 'a:1', HINDSIGHT_KAFKA_PRODUCER_THREAD: 'maybe' } }),
+    'kafka.producerThread', /HINDSIGHT_KAFKA_PRODUCER_THREAD/,
   );
 });

@@ -25,6 +25,12 @@ export const KafkaOptionsSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /**
+     * Run the Kafka producer on a worker thread of its own (default true), so that its request framing
+     * costs the app's thread nothing. false keeps it on the app's thread (a bundle without the SDK's
+     * worker file falls back to that by itself).
+     */
+    producerThread: Type.Optional(Type.Boolean()),
     /** Topic names; the defaults are the contract's TOPICS. */
     topics: Type.Optional(
       Type.Object(

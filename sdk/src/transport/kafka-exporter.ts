@@ -1,10 +1,9 @@
 /**
- * The production {@link Exporter}: one kafkajs producer for every kind of telemetry. The producer is
- * idempotent with acks=-1 and one request in flight, so a batch resolves only once every in-sync
- * replica has it, and retries never reorder or duplicate one tenant's audit stream. kafkajs's own
- * retries are kept short: the pipeline above retries with the deadlines it documents.
+ * The production {@link Exporter}: encodes each batch into Kafka messages (OTLP protobuf for spans and
+ * logs, the contract's JSON for audit and journal events) and hands them to a {@link MessageSender}:
+ * the producer thread by default, or a producer on the app's own thread (`kafka.producerThread:
+ * false`). Encoding stays here because spans and log records are objects of this thread.
  */
-import { Kafka, logLevel as KafkaLogLevel, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
 import type { Resource } from '@opentelemetry/resources';
 import type { AuditEvent, JournalEvent } from '../contract';
 import type { ExportBatch, ExportResult, Exporter } from '../exporter/exporter';
@@ -12,7 +11,8 @@ import type { ResolvedOptions } from '../options/resolve';
 import { encodeLogs } from '../logging/encode-logs';
 import { encodeSpans, type KafkaMessage } from '../tracing/encode-spans';
 import type { Diagnostics } from '../diagnostics/diagnostics';
-import { javaCompatiblePartitioner } from './partitioner';
+import { KafkaProducer, isRetriable, type MessageSender, type ProducerConnection } from './kafka-producer';
+import { ProducerThread } from './producer-thread';
 
 /** Settings of {@link KafkaExporter}. */
 export interface KafkaExporterConfig {
@@ -31,49 +31,14 @@ function journalMessage(e: JournalEvent): KafkaMessage {
 
 /** Exports batches to Kafka topics (see docs/development.md for topics and keys). */
 export class KafkaExporter implements Exporter {
-  private readonly producer: Producer;
-  private connecting: Promise<void> | undefined;
+  private readonly sender: MessageSender;
   private closed = false;
 
   constructor(private readonly config: KafkaExporterConfig) {
     const k = config.kafka;
-    const diag = config.diagnostics;
-    // kafkajs logs connection errors at ERROR on every retry; those surface through export results.
-    const toDiag: logCreator = () => ({ level, log }) => {
-      if (level <= KafkaLogLevel.WARN) diag.warn(`kafkajs: ${log.message}`);
-    };
-    const kafka = new Kafka({
-      clientId: k.clientId,
-      brokers: k.brokers,
-      ssl: k.tls === true ? true : undefined,
-      sasl: k.sasl as SASLOptions | undefined,
-      connectionTimeout: 3000,
-      requestTimeout: 10_000,
-      logLevel: KafkaLogLevel.WARN,
-      logCreator: toDiag,
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // kafkajs's default partitioning, with a cheaper murmur2 (see partitioner.ts).
-      createPartitioner: javaCompatiblePartitioner,
-      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
-    });
-    this.producer.on(this.producer.events.DISCONNECT, () => {
-      this.connecting = undefined;
-    });
-  }
-
-  private connect(): Promise<void> {
-    if (this.connecting === undefined) {
-      this.connecting = this.producer.connect().catch((error: unknown) => {
-        this.connecting = undefined;
-        throw error;
-      });
-    }
-    return this.connecting;
+    const connection: ProducerConnection = { brokers: k.brokers, clientId: k.clientId, tls: k.tls, sasl: k.sasl };
+    const warn = (message: string) => config.diagnostics.warn(message);
+    this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn);
   }
 
   private encode(batch: ExportBatch): { topic: string; messages: KafkaMessage[]; failed: number } {
@@ -96,14 +61,10 @@ export class KafkaExporter implements Exporter {
       const { topic, messages, failed } = this.encode(batch);
       if (failed > 0) this.config.diagnostics.report(new Error(`${failed} ${batch.kind} could not be encoded`), `export.${batch.kind}`);
       if (messages.length === 0) return { ok: true };
-      await this.connect();
-      await this.producer.send({ topic, acks: -1, messages });
-      return { ok: true };
+      return await this.sender.send(topic, messages);
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      // Connection and broker errors pass with time; an encoding bug would not.
-      const retriable = (err as { retriable?: boolean }).retriable !== false || err.name.startsWith('KafkaJS');
-      return { ok: false, error: err, retriable };
+      return { ok: false, error: err, retriable: isRetriable(err) };
     }
   }
 
@@ -115,7 +76,7 @@ export class KafkaExporter implements Exporter {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.producer.disconnect();
+      await this.sender.close();
     } catch (error) {
       this.config.diagnostics.report(error, 'shutdown');
     }

@@ -1,0 +1,95 @@
+/**
+ * The kafkajs producer behind the SDK: idempotent, acks=-1, one request in flight, so a send resolves
+ * only once every in-sync replica has it and retries never reorder or duplicate one tenant's audit
+ * stream. kafkajs's own retries are kept short: the pipeline above retries with the deadlines it
+ * documents. It runs on the producer thread (producer-thread.ts) or, when that is switched off, on the
+ * app's own thread; both reach it through {@link MessageSender}.
+ */
+import { Kafka, logLevel as KafkaLogLevel, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
+import type { ExportResult } from '../exporter/exporter';
+import type { KafkaMessage } from '../tracing/encode-spans';
+import { javaCompatiblePartitioner } from './partitioner';
+
+/** Sends encoded messages to one topic and says how it went; never throws. */
+export interface MessageSender {
+  send(topic: string, messages: KafkaMessage[]): Promise<ExportResult>;
+  /** Disconnects; later sends fail. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** What the producer needs to connect: plain data, so that it can be handed to another thread. */
+export interface ProducerConnection {
+  brokers: string[];
+  clientId: string;
+  tls?: boolean | undefined;
+  sasl?: { mechanism: string; username: string; password: string } | undefined;
+}
+
+/** Connection and broker errors pass with time; an encoding bug would not. */
+export function isRetriable(error: Error): boolean {
+  return (error as { retriable?: boolean }).retriable !== false || error.name.startsWith('KafkaJS');
+}
+
+/** {@link MessageSender} over one kafkajs producer on the calling thread. */
+export class KafkaProducer implements MessageSender {
+  private readonly producer: Producer;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+
+  /** `warn` receives kafkajs's warnings and errors (connection errors also surface as send results). */
+  constructor(connection: ProducerConnection, warn: (message: string) => void) {
+    const toWarn: logCreator = () => ({ level, log }) => {
+      if (level <= KafkaLogLevel.WARN) warn(`kafkajs: ${log.message}`);
+    };
+    const kafka = new Kafka({
+      clientId: connection.clientId,
+      brokers: connection.brokers,
+      ssl: connection.tls === true ? true : undefined,
+      sasl: connection.sasl as SASLOptions | undefined,
+      connectionTimeout: 3000,
+      requestTimeout: 10_000,
+      logLevel: KafkaLogLevel.WARN,
+      logCreator: toWarn,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // kafkajs's default partitioning, with a cheaper murmur2 (see partitioner.ts).
+      createPartitioner: javaCompatiblePartitioner,
+      retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
+    });
+    this.producer.on(this.producer.events.DISCONNECT, () => {
+      this.connecting = undefined;
+    });
+  }
+
+  private connect(): Promise<void> {
+    if (this.connecting === undefined) {
+      this.connecting = this.producer.connect().catch((error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      });
+    }
+    return this.connecting;
+  }
+
+  async send(topic: string, messages: KafkaMessage[]): Promise<ExportResult> {
+    if (this.closed) return { ok: false, error: new Error('exporter is shut down'), retriable: false };
+    try {
+      await this.connect();
+      await this.producer.send({ topic, acks: -1, messages });
+      return { ok: true };
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      return { ok: false, error: err, retriable: isRetriable(err) };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.producer.disconnect();
+  }
+}

@@ -1,0 +1,103 @@
+// The producer thread on the local stack's mock Kafka: what it sends arrives, a thread that cannot start
+// or that dies loses nothing, and shutdown stops it. Read back with kcat.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { threadId as appThreadId } from 'node:worker_threads';
+import { loadStackEndpoints } from '../../../test/stack/endpoints';
+import { kafkaControl } from '../../../test/stack/kafka-control';
+import type { ExportResult } from '../exporter/exporter';
+import { ProducerThread } from './producer-thread';
+
+const brokers = loadStackEndpoints().kafka.brokers;
+const connection = { brokers, clientId: 'producer-thread-test' };
+const REAL_WORKER = join(__dirname, 'producer-thread-worker.ts');
+
+async function newTopic(): Promise<string> {
+  const topic = `pt-${randomBytes(4).toString('hex')}`;
+  await kafkaControl(`create_topic ${topic} 1`);
+  return topic;
+}
+
+/** `key=value` of every message in the topic, in order. */
+function readBack(topic: string): string[] {
+  const out = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n']);
+  return out.toString().split('\n').filter((l) => l !== '');
+}
+
+const batch = (...values: string[]) => values.map((v, i) => ({ key: `k${i}`, value: Buffer.from(v) }));
+
+/** A worker file for the test, plain JS, that loads the real worker after `prelude`. */
+function testWorker(prelude: string, loadReal = true): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'producer-thread-')), 'worker.js');
+  const real = loadReal ? `require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(REAL_WORKER)});` : '';
+  writeFileSync(file, `${prelude}\n${real}\n`);
+  return file;
+}
+
+test('batches sent through the producer thread reach Kafka in order, produced off the app thread', async () => {
+  const topic = await newTopic();
+  const warnings: string[] = [];
+  const sender = new ProducerThread(connection, (m) => warnings.push(m));
+  try {
+    assert.equal(sender.threadId, undefined, 'no thread before the first send');
+    const first = sender.send(topic, batch('a1', 'a2'));
+    assert.ok(sender.threadId !== undefined && sender.threadId !== appThreadId, 'a thread of its own');
+    assert.deepEqual(await first, { ok: true });
+    assert.deepEqual(await sender.send(topic, batch('b1')), { ok: true });
+    assert.deepEqual(readBack(topic), ['k0=a1', 'k1=a2', 'k0=b1']);
+    assert.deepEqual(warnings.filter((w) => w.includes('thread')), []);
+  } finally {
+    await sender.close();
+  }
+  assert.equal(sender.threadId, undefined, 'close stops the thread');
+  const after = await sender.send(topic, batch('late'));
+  assert.equal(after.ok, false);
+  assert.equal((after as Extract<ExportResult, { ok: false }>).retriable, false);
+});
+
+test('a producer thread that cannot start hands its batches to a producer on the app thread: nothing lost', async () => {
+  const topic = await newTopic();
+  for (const [why, file] of [
+    ['missing file', join(tmpdir(), 'no-such-producer-worker.js')],
+    ['thread that throws at start', testWorker(`throw new Error('cannot load here');`, false)],
+  ] as const) {
+    const warnings: string[] = [];
+    const sender = new ProducerThread(connection, (m) => warnings.push(m), file);
+    try {
+      const results = await Promise.all([sender.send(topic, batch(`${why} 1`)), sender.send(topic, batch(`${why} 2`))]);
+      assert.deepEqual(results, [{ ok: true }, { ok: true }], why);
+      assert.ok(warnings.some((w) => /producer thread.*app's thread/.test(w)), `${why}: ${warnings.join(' | ')}`);
+      assert.equal(sender.threadId, undefined);
+    } finally {
+      await sender.close();
+    }
+  }
+  assert.deepEqual(readBack(topic).sort(), ['k0=missing file 1', 'k0=missing file 2', 'k0=thread that throws at start 1', 'k0=thread that throws at start 2']);
+});
+
+test('a producer thread that dies fails its unanswered batch as retriable and the next send starts a new one', async () => {
+  const topic = await newTopic();
+  const crashTopic = `${topic}-crash`;
+  // Dies as soon as it is handed a batch for crashTopic, before it can answer.
+  const file = testWorker(`require('node:worker_threads').parentPort.on('message', (m) => { if (m.topic === ${JSON.stringify(crashTopic)}) process.exit(3); });`);
+  const warnings: string[] = [];
+  const sender = new ProducerThread(connection, (m) => warnings.push(m), file);
+  try {
+    assert.deepEqual(await sender.send(topic, batch('before')), { ok: true });
+    const firstThread = sender.threadId;
+    const lost = await sender.send(crashTopic, batch('in flight'));
+    assert.equal(lost.ok, false);
+    assert.equal((lost as Extract<ExportResult, { ok: false }>).retriable, true, 'the pipeline sends it again');
+    assert.match((lost as Extract<ExportResult, { ok: false }>).error.message, /producer thread stopped \(exit code 3\)/);
+    assert.deepEqual(await sender.send(topic, batch('after')), { ok: true });
+    assert.ok(sender.threadId !== undefined && sender.threadId !== firstThread, 'a new thread');
+    assert.deepEqual(readBack(topic), ['k0=before', 'k0=after']);
+  } finally {
+    await sender.close();
+  }
+});

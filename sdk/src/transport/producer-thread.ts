@@ -1,0 +1,155 @@
+/**
+ * Runs the kafkajs producer on a worker thread of its own, as pino's transports run theirs: framing
+ * record batches, CRCs and request handling then cost the app's thread nothing (about a third of what
+ * the SDK costs a request in the app-overhead benchmark, docs/benchmarks.md). The app's thread
+ * encodes the messages and posts them as one transferred buffer per batch; the thread answers each
+ * batch with its result, so acknowledgements, retries, deadlines and shedding stay where they were,
+ * in the pipeline above {@link MessageSender}.
+ *
+ * The thread starts with the first send (as the producer connected only then) and, like the
+ * producer's sockets before it, keeps the process alive until `shutdown()`. When the thread cannot
+ * run (the SDK bundled without its worker file, say) the producer runs on the app's thread instead,
+ * with a warning.
+ */
+import { existsSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ExportResult } from '../exporter/exporter';
+import type { KafkaMessage } from '../tracing/encode-spans';
+import { KafkaProducer, type MessageSender, type ProducerConnection } from './kafka-producer';
+import { packMessages, type PackedMessages } from './message-packing';
+
+/** Messages from the app's thread to the producer thread. */
+export type ToProducerThread = { type: 'send'; id: number; topic: string; packed: PackedMessages } | { type: 'close' };
+
+/** Messages from the producer thread to the app's thread. */
+export type FromProducerThread =
+  | { type: 'result'; id: number; ok: true }
+  | { type: 'result'; id: number; ok: false; name: string; message: string; retriable: boolean }
+  | { type: 'warn'; message: string }
+  | { type: 'closed'; error?: string };
+
+/** Longest wait for the thread to disconnect its producer at shutdown before it is stopped. */
+const CLOSE_TIMEOUT_MS = 3000;
+
+// Compiled, this is producer-thread.js next to producer-thread-worker.js; from source (tests), .ts.
+const WORKER_FILE = join(__dirname, `producer-thread-worker${extname(__filename)}`);
+
+/** {@link MessageSender} whose producer runs on a worker thread. */
+export class ProducerThread implements MessageSender {
+  private worker: Worker | undefined;
+  /** Whether the current thread has answered once: one that fails before that will not run here. */
+  private answered = false;
+  private inThread: KafkaProducer | undefined;
+  /** Batches posted and not yet answered, kept so that they can be sent again if the thread cannot start. */
+  private readonly pending = new Map<number, { topic: string; messages: KafkaMessage[]; resolve: (result: ExportResult) => void }>();
+  private nextId = 1;
+  private closed = false;
+  private onClosed: ((error?: string) => void) | undefined;
+
+  constructor(
+    private readonly connection: ProducerConnection,
+    private readonly warn: (message: string) => void,
+    private readonly workerFile = WORKER_FILE,
+  ) {}
+
+  /** The producer thread's id while one runs (undefined before the first send, after close, or in-thread). */
+  get threadId(): number | undefined {
+    return this.worker?.threadId;
+  }
+
+  send(topic: string, messages: KafkaMessage[]): Promise<ExportResult> {
+    if (this.closed) return Promise.resolve({ ok: false, error: new Error('exporter is shut down'), retriable: false });
+    const worker = this.inThread === undefined ? this.start() : undefined;
+    if (worker === undefined) return this.inThread!.send(topic, messages);
+    const id = this.nextId++;
+    const packed = packMessages(messages);
+    return new Promise((resolve) => {
+      this.pending.set(id, { topic, messages, resolve });
+      worker.postMessage({ type: 'send', id, topic, packed } satisfies ToProducerThread, [packed.bytes.buffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.inThread !== undefined) await this.inThread.close();
+    const worker = this.worker;
+    if (worker === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    const error = await new Promise<string | undefined>((resolve) => {
+      this.onClosed = resolve;
+      timer = setTimeout(() => resolve(`the producer thread did not disconnect within ${CLOSE_TIMEOUT_MS} ms`), CLOSE_TIMEOUT_MS);
+      worker.postMessage({ type: 'close' } satisfies ToProducerThread);
+    });
+    clearTimeout(timer);
+    await worker.terminate();
+    if (error !== undefined) throw new Error(error);
+  }
+
+  /** The running thread, started if needed; undefined once the producer runs on the app's thread. */
+  private start(): Worker | undefined {
+    if (this.worker !== undefined) return this.worker;
+    if (!existsSync(this.workerFile)) {
+      this.runInThread(`the producer thread's file ${this.workerFile} is missing`);
+      return undefined;
+    }
+    const workerData = { connection: this.connection };
+    // From source (this repository's tests), the thread needs the TypeScript loader the app's thread has.
+    const worker = this.workerFile.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(this.workerFile)});`, { eval: true, workerData })
+      : new Worker(this.workerFile, { workerData });
+    this.worker = worker;
+    this.answered = false;
+    worker.on('message', (message: FromProducerThread) => this.receive(message));
+    worker.on('error', (error) => {
+      // A thread that never answered fails the same way every time; one that did is started again.
+      if (!this.answered && !this.closed) this.runInThread(`the producer thread failed to start: ${error.message}`);
+      else this.warn(`the producer thread failed: ${error.message}`);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      if (this.inThread !== undefined && !this.closed) this.resendInThread(this.inThread);
+      else this.failPending(this.closed ? 'exporter is shut down' : `the producer thread stopped (exit code ${code})`, !this.closed);
+    });
+    return worker;
+  }
+
+  private receive(message: FromProducerThread): void {
+    switch (message.type) {
+      case 'result': {
+        this.answered = true;
+        const resolve = this.pending.get(message.id)?.resolve;
+        this.pending.delete(message.id);
+        if (message.ok) resolve?.({ ok: true });
+        else resolve?.({ ok: false, error: Object.assign(new Error(message.message), { name: message.name }), retriable: message.retriable });
+        return;
+      }
+      case 'warn':
+        this.warn(message.message);
+        return;
+      case 'closed':
+        this.onClosed?.(message.error);
+        return;
+    }
+  }
+
+  /** Batches the thread took but never answered: sent again by the pipeline when `retriable`. */
+  private failPending(reason: string, retriable: boolean): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const { resolve } of waiting) resolve({ ok: false, error: new Error(reason), retriable });
+  }
+
+  /** Batches a thread that never started took: sent on the app's thread instead, nothing lost. */
+  private resendInThread(producer: KafkaProducer): void {
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const { topic, messages, resolve } of waiting) void producer.send(topic, messages).then(resolve);
+  }
+
+  private runInThread(reason: string): void {
+    this.warn(`${reason}; producing to Kafka on the app's thread`);
+    this.inThread = new KafkaProducer(this.connection, this.warn);
+  }
+}
