@@ -97,7 +97,7 @@ export class ProducerThread implements MessageSender {
     const workerData = { connection: this.connection };
     // From source (this repository's tests), the thread needs the TypeScript loader the app's thread has.
     const worker = this.workerFile.endsWith('.ts')
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(this.workerFile)});`, { eval: true, workerData })
+      ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(this.workerFile)});`, { eval: true, workerData })
       : new Worker(this.workerFile, { workerData });
     this.worker = worker;
     this.answered = false;
