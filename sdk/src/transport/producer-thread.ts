@@ -109,6 +109,8 @@ export class ProducerThread implements MessageSender {
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
+      // A thread that ends while close() waits for it has nothing left to disconnect.
+      this.onClosed?.();
       if (this.inThread !== undefined && !this.closed) this.resendInThread(this.inThread);
       else this.failPending(this.closed ? 'exporter is shut down' : `the producer thread stopped (exit code ${code})`, !this.closed);
     });
