@@ -59,8 +59,8 @@ const JOB_LOCK: readonly [number, number] = [1751737683, 3];
 
 /**
  * One run of the retention job: Postgres first (partitions ahead, pinned rows archived, old partitions
- * dropped, the default partition's old rows deleted), then ClickHouse with the pinned ids read from Postgres `journal_run`. Without a Postgres
- * sink ClickHouse runs with no pins.
+ * dropped, the default partition's old rows deleted), then ClickHouse with the pinned ids read from
+ * Postgres `journal_run`. Without a Postgres sink ClickHouse runs with no pins.
  */
 export async function runRetention(targets: RetentionTargets, options: RunRetentionOptions = {}): Promise<RetentionRunReport> {
   const dryRun = options.dryRun ?? false;

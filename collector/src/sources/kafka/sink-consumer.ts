@@ -73,8 +73,9 @@ export interface OffsetGapStatus {
 /**
  * One sink's Kafka consumer: its own group, manual commits up to the contiguous watermark, batches by
  * size and time (and, with `flushWhenCaughtUp`, at once when it has read everything), dead-letters
- * what cannot be decoded or stored. While the sink fails it keeps the batch and retries. At most one full batch is being written while the next one fills: a batch that fills up
- * while the previous write is still running waits for it, so while the sink fails fetching stops too,
+ * what cannot be decoded or stored. While the sink fails it keeps the batch and retries. At most one
+ * full batch is being written while the next one fills: a batch that fills up while the previous
+ * write is still running waits for it, so while the sink fails fetching stops too,
  * memory stays bounded and nothing past the unwritten batch is committed. Offsets are committed in the
  * background, coalesced (one commit in flight, the next carries every watermark that moved meanwhile),
  * and once more, awaited, on stop.
