@@ -41,6 +41,14 @@ export class KafkaExporter implements Exporter {
     this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn);
   }
 
+  /**
+   * The producer thread's id while one runs; undefined with `kafka.producerThread: false`, before the
+   * first send and after shutdown.
+   */
+  get producerThreadId(): number | undefined {
+    return this.sender instanceof ProducerThread ? this.sender.threadId : undefined;
+  }
+
   private encode(batch: ExportBatch): { topic: string; messages: KafkaMessage[]; failed: number } {
     const t = this.config.kafka.topics;
     switch (batch.kind) {
