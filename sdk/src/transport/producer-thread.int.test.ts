@@ -101,3 +101,26 @@ test('a producer thread that dies fails its unanswered batch as retriable and th
     await sender.close();
   }
 });
+
+test('a producer thread that keeps stopping before it answers is not started again: the app thread takes over', async () => {
+  const topic = await newTopic();
+  // Every thread dies on its first batch, before answering.
+  const file = testWorker(`require('node:worker_threads').parentPort.on('message', (m) => { if (m.type === 'send') process.exit(4); });`);
+  const warnings: string[] = [];
+  const sender = new ProducerThread(connection, (m) => warnings.push(m), file);
+  try {
+    for (const n of [1, 2]) {
+      const lost = await sender.send(topic, batch(`lost ${n}`));
+      assert.equal((lost as Extract<ExportResult, { ok: false }>).retriable, true, `batch ${n} is failed as retriable`);
+    }
+    // The third thread stops too; its batch goes to the producer on the app's thread.
+    assert.deepEqual(await sender.send(topic, batch('third')), { ok: true });
+    assert.equal(sender.threadId, undefined, 'no thread started any more');
+    assert.deepEqual(await sender.send(topic, batch('fourth')), { ok: true });
+    assert.equal(sender.threadId, undefined);
+    assert.ok(warnings.some((w) => /stopped 3 times in a row before answering \(last exit code 4\).*app's thread/.test(w)), warnings.join(' | '));
+    assert.deepEqual(readBack(topic), ['k0=third', 'k0=fourth']);
+  } finally {
+    await sender.close();
+  }
+});

@@ -8,8 +8,8 @@
  *
  * The thread starts with the first send (as the producer connected only then) and, like the
  * producer's sockets before it, keeps the process alive until `shutdown()`. When the thread cannot
- * run (the SDK bundled without its worker file, say) the producer runs on the app's thread instead,
- * with a warning.
+ * run (the SDK bundled without its worker file, say), or stops before answering three times in a row,
+ * the producer runs on the app's thread instead, with a warning.
  */
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -29,6 +29,13 @@ export type FromProducerThread =
   | { type: 'warn'; message: string }
   | { type: 'closed'; error?: string };
 
+/**
+ * Threads in a row that stop before answering any batch, after which the producer moves to the app's
+ * thread: a thread that keeps dying (a batch it cannot survive, a resource limit) must not be started
+ * again for every send forever.
+ */
+const MAX_EXITS_WITHOUT_ANSWER = 3;
+
 /** Longest wait for the thread to disconnect its producer at shutdown before it is stopped. */
 const CLOSE_TIMEOUT_MS = 3000;
 
@@ -40,6 +47,8 @@ export class ProducerThread implements MessageSender {
   private worker: Worker | undefined;
   /** Whether the current thread has answered once: one that fails before that will not run here. */
   private answered = false;
+  /** Threads in a row that stopped before answering (see MAX_EXITS_WITHOUT_ANSWER). */
+  private exitsWithoutAnswer = 0;
   private inThread: KafkaProducer | undefined;
   /** Batches posted and not yet answered, kept so that they can be sent again if the thread cannot start. */
   private readonly pending = new Map<number, { topic: string; messages: KafkaMessage[]; resolve: (result: ExportResult) => void }>();
@@ -111,6 +120,12 @@ export class ProducerThread implements MessageSender {
       if (this.worker === worker) this.worker = undefined;
       // A thread that ends while close() waits for it has nothing left to disconnect.
       this.onClosed?.();
+      if (!this.closed && this.inThread === undefined) {
+        this.exitsWithoutAnswer = this.answered ? 0 : this.exitsWithoutAnswer + 1;
+        if (this.exitsWithoutAnswer >= MAX_EXITS_WITHOUT_ANSWER) {
+          this.runInThread(`the producer thread stopped ${this.exitsWithoutAnswer} times in a row before answering (last exit code ${code})`);
+        }
+      }
       if (this.inThread !== undefined && !this.closed) this.resendInThread(this.inThread);
       else this.failPending(this.closed ? 'exporter is shut down' : `the producer thread stopped (exit code ${code})`, !this.closed);
     });
