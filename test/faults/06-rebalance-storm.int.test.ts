@@ -10,6 +10,17 @@ import { recordFigures } from './figures';
 import { CollectorProcess, createPostgres, createTopics, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
 
 const STORM_MS = 40_000;
+
+/** Each running instance's /readyz and last log lines: a stall after the storm is explained only by them. */
+async function describeInstances(slots: ReadonlyArray<CollectorProcess | undefined>): Promise<string> {
+  const parts: string[] = [];
+  for (const [i, c] of slots.entries()) {
+    if (c === undefined) continue;
+    const readyz = await c.readyz().then((r) => `${r.status} ${r.body}`, (e: unknown) => String(e));
+    parts.push(`\n--- instance ${i}: /readyz ${readyz}\n${c.logs.slice(-4000)}`);
+  }
+  return parts.join('');
+}
 const INSTANCES = 3;
 
 test('rebalance storm: 3 instances started and stopped every few seconds; per-tenant order kept, no gaps, nothing lost', { timeout: 300_000 }, async () => {
@@ -78,12 +89,7 @@ test('rebalance storm: 3 instances started and stopped every few seconds; per-te
       pass,
     });
     assert.equal(stream.rejected, 0);
-    // A stall after the storm is only explainable with what the surviving instances said about it.
-    const survivors = lost === 0 ? '' : (await Promise.all(slots.map(async (c, i) => {
-      if (c === undefined) return '';
-      const readyz = await c.readyz().then((r) => `${r.status} ${r.body}`, (e: unknown) => String(e));
-      return `\n--- instance ${i}: /readyz ${readyz}\n${c.logs.slice(-4000)}`;
-    }))).join('');
+    const survivors = lost === 0 ? '' : await describeInstances(slots);
     assert.equal(lost, 0, `every acked audit event stored${survivors}`);
     assert.equal(duplicates, 0);
     assert.deepEqual(problems.slice(0, 10), [], 'per-tenant order kept, no gaps');

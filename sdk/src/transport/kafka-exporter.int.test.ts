@@ -2,12 +2,10 @@
 // true (the default) produces from a thread of its own, false from the app's thread; both deliver.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { threadId as appThreadId } from 'node:worker_threads';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
-import { kafkaControl } from '../../../test/stack/kafka-control';
+import { createTestTopic, readTopicKeyValues } from '../../../test/stack/kafka-topics';
 import type { JournalEvent } from '../contract';
 import { Diagnostics } from '../diagnostics/diagnostics';
 import { resolveOptions } from '../options/resolve';
@@ -15,18 +13,12 @@ import { KafkaExporter } from './kafka-exporter';
 
 const brokers = loadStackEndpoints().kafka.brokers;
 
-function readBack(topic: string): string[] {
-  const out = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n']);
-  return out.toString().split('\n').filter((l) => l !== '');
-}
-
 /** A journal event as the exporter sends it (the exporter does not validate; the lanes did). */
 const event = (runId: string, message: string) => ({ kind: 'journal', run_id: runId, correlation_id: runId, message }) as unknown as JournalEvent;
 
 for (const producerThread of [true, false]) {
   test(`kafka.producerThread ${producerThread}: journal events reach Kafka in order, produced ${producerThread ? 'on a thread of its own' : "on the app's thread"}`, async () => {
-    const journal = `kx-${randomBytes(4).toString('hex')}`;
-    await kafkaControl(`create_topic ${journal} 1`);
+    const journal = await createTestTopic('kx');
     const failures: string[] = [];
     const o = resolveOptions({ serviceName: 'kafka-exporter-test', kafka: { brokers, producerThread, topics: { journal } } });
     const diagnostics = new Diagnostics((error) => failures.push(error.message));
@@ -41,9 +33,9 @@ for (const producerThread of [true, false]) {
     } finally {
       await exporter.shutdown();
     }
-    const messages = readBack(journal).map((line) => {
-      const [key, value] = [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1)) as { message: string }];
-      return `${key}:${value.message}`;
+    const messages = readTopicKeyValues(journal).map((line) => {
+      const cut = line.indexOf('=');
+      return `${line.slice(0, cut)}:${(JSON.parse(line.slice(cut + 1)) as { message: string }).message}`;
     });
     assert.deepEqual(messages, ['r1:one', 'r1:two', 'r2:three']);
     assert.deepEqual(failures, []);

@@ -2,32 +2,18 @@
 // or that dies loses nothing, and shutdown stops it. Read back with kcat.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId as appThreadId } from 'node:worker_threads';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
-import { kafkaControl } from '../../../test/stack/kafka-control';
+import { createTestTopic, readTopicKeyValues } from '../../../test/stack/kafka-topics';
 import type { ExportResult } from '../exporter/exporter';
 import { ProducerThread } from './producer-thread';
 
 const brokers = loadStackEndpoints().kafka.brokers;
 const connection = { brokers, clientId: 'producer-thread-test' };
 const REAL_WORKER = join(__dirname, 'producer-thread-worker.ts');
-
-async function newTopic(): Promise<string> {
-  const topic = `pt-${randomBytes(4).toString('hex')}`;
-  await kafkaControl(`create_topic ${topic} 1`);
-  return topic;
-}
-
-/** `key=value` of every message in the topic, in order. */
-function readBack(topic: string): string[] {
-  const out = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n']);
-  return out.toString().split('\n').filter((l) => l !== '');
-}
 
 const batch = (...values: string[]) => values.map((v, i) => ({ key: `k${i}`, value: Buffer.from(v) }));
 
@@ -40,7 +26,7 @@ function testWorker(prelude: string, loadReal = true): string {
 }
 
 test('batches sent through the producer thread reach Kafka in order, produced off the app thread', async () => {
-  const topic = await newTopic();
+  const topic = await createTestTopic('pt');
   const warnings: string[] = [];
   const sender = new ProducerThread(connection, (m) => warnings.push(m));
   try {
@@ -49,7 +35,7 @@ test('batches sent through the producer thread reach Kafka in order, produced of
     assert.ok(sender.threadId !== undefined && sender.threadId !== appThreadId, 'a thread of its own');
     assert.deepEqual(await first, { ok: true });
     assert.deepEqual(await sender.send(topic, batch('b1')), { ok: true });
-    assert.deepEqual(readBack(topic), ['k0=a1', 'k1=a2', 'k0=b1']);
+    assert.deepEqual(readTopicKeyValues(topic), ['k0=a1', 'k1=a2', 'k0=b1']);
     assert.deepEqual(warnings.filter((w) => w.includes('thread')), []);
   } finally {
     await sender.close();
@@ -61,7 +47,7 @@ test('batches sent through the producer thread reach Kafka in order, produced of
 });
 
 test('a producer thread that cannot start hands its batches to a producer on the app thread: nothing lost', async () => {
-  const topic = await newTopic();
+  const topic = await createTestTopic('pt');
   for (const [why, file] of [
     ['missing file', join(tmpdir(), 'no-such-producer-worker.js')],
     ['thread that throws at start', testWorker(`throw new Error('cannot load here');`, false)],
@@ -77,11 +63,11 @@ test('a producer thread that cannot start hands its batches to a producer on the
       await sender.close();
     }
   }
-  assert.deepEqual(readBack(topic).sort(), ['k0=missing file 1', 'k0=missing file 2', 'k0=thread that throws at start 1', 'k0=thread that throws at start 2']);
+  assert.deepEqual(readTopicKeyValues(topic).sort(), ['k0=missing file 1', 'k0=missing file 2', 'k0=thread that throws at start 1', 'k0=thread that throws at start 2']);
 });
 
 test('a producer thread that dies fails its unanswered batch as retriable and the next send starts a new one', async () => {
-  const topic = await newTopic();
+  const topic = await createTestTopic('pt');
   const crashTopic = `${topic}-crash`;
   // Dies as soon as it is handed a batch for crashTopic, before it can answer.
   const file = testWorker(`require('node:worker_threads').parentPort.on('message', (m) => { if (m.topic === ${JSON.stringify(crashTopic)}) process.exit(3); });`);
@@ -96,14 +82,14 @@ test('a producer thread that dies fails its unanswered batch as retriable and th
     assert.match((lost as Extract<ExportResult, { ok: false }>).error.message, /producer thread stopped \(exit code 3\)/);
     assert.deepEqual(await sender.send(topic, batch('after')), { ok: true });
     assert.ok(sender.threadId !== undefined && sender.threadId !== firstThread, 'a new thread');
-    assert.deepEqual(readBack(topic), ['k0=before', 'k0=after']);
+    assert.deepEqual(readTopicKeyValues(topic), ['k0=before', 'k0=after']);
   } finally {
     await sender.close();
   }
 });
 
 test('a producer thread that keeps stopping before it answers is not started again: the app thread takes over', async () => {
-  const topic = await newTopic();
+  const topic = await createTestTopic('pt');
   // Every thread dies on its first batch, before answering.
   const file = testWorker(`require('node:worker_threads').parentPort.on('message', (m) => { if (m.type === 'send') process.exit(4); });`);
   const warnings: string[] = [];
@@ -119,7 +105,7 @@ test('a producer thread that keeps stopping before it answers is not started aga
     assert.deepEqual(await sender.send(topic, batch('fourth')), { ok: true });
     assert.equal(sender.threadId, undefined);
     assert.ok(warnings.some((w) => /stopped 3 times in a row before answering \(last exit code 4\).*app's thread/.test(w)), warnings.join(' | '));
-    assert.deepEqual(readBack(topic), ['k0=third', 'k0=fourth']);
+    assert.deepEqual(readTopicKeyValues(topic), ['k0=third', 'k0=fourth']);
   } finally {
     await sender.close();
   }
