@@ -19,6 +19,7 @@ export class CollectorMetrics {
   readonly circuitOpen: Gauge<'sink'>;
   readonly offsetGapMessages: Counter<'topic' | 'partition'>;
   readonly offsetGaps: Counter<'topic'>;
+  readonly consumerRestarts: Counter<'sink'>;
 
   constructor(registry: Registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
     this.registry = registry;
@@ -61,6 +62,12 @@ export class CollectorMetrics {
       name: 'hindsight_consumer_offset_gaps_total',
       help: 'Offset gaps detected (runs of skipped messages, see hindsight_consumer_offset_gap_messages_total), per topic.',
       labelNames: ['topic'],
+      registers,
+    });
+    this.consumerRestarts = new Counter({
+      name: 'hindsight_consumer_restarts_total',
+      help: 'Consumers started again by the collector after an error kafkajs does not restart them for, per sink.',
+      labelNames: ['sink'],
       registers,
     });
   }

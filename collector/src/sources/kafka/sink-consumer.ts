@@ -34,6 +34,10 @@ const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
  */
 const COMMITTED_READ_TIMEOUT_MS = 5000;
 
+/** Delay before the first restart of a consumer kafkajs stopped for good, and the most it grows to. */
+const RESTART_FIRST_DELAY_MS = 1000;
+const RESTART_MAX_DELAY_MS = 30_000;
+
 /** Why an offset gap happens and what to do, as logged with `KAFKA_OFFSET_GAP`. */
 const OFFSET_GAP_REASON =
   'the messages were deleted by retention before this consumer group read them (the broker answered OFFSET_OUT_OF_RANGE and the consumer moved to an offset it still holds); raise the topic retention or the consumer capacity';
@@ -109,6 +113,9 @@ export class SinkConsumer {
   private failing: string | undefined;
   private heartbeat: (() => Promise<void>) | undefined;
   private readonly abort = new AbortController();
+  /** The pending restart after a crash kafkajs does not recover from, and restarts since the last join. */
+  private restartTimer: NodeJS.Timeout | undefined;
+  private restarts = 0;
 
   constructor(
     private readonly plan: PipelinePlan,
@@ -137,6 +144,7 @@ export class SinkConsumer {
     const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.consumer.events;
     this.consumer.on(GROUP_JOIN, (e) => {
       this.joined = true;
+      this.restarts = 0;
       // A rebalance may have taken partitions away: never commit for them again.
       const dropped = this.tracker.retainOnly(e.payload.memberAssignment);
       // Nothing is known of the new assignment's positions until each partition's first batch.
@@ -151,17 +159,49 @@ export class SinkConsumer {
     this.consumer.on(CRASH, (e) => {
       this.joined = false;
       this.logger.error('consumer crashed', { error: e.payload.error, restart: e.payload.restart });
+      // kafkajs restarts itself only after errors it deems retriable. After any other (a broker answering
+      // a group request with a protocol error, say) its consumer stays stopped, and with it the pipeline,
+      // while the process lives on: the consumer is started again here instead, with a growing delay.
+      if (!e.payload.restart) this.restartLater();
     });
     this.consumer.on(DISCONNECT, () => (this.joined = false));
     this.consumer.on(STOP, () => (this.joined = false));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
-    await this.consumer.run({
+    await this.runConsumer();
+  }
+
+  private runConsumer(): Promise<void> {
+    return this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
       eachBatch: (payload) => this.onBatch(payload),
     });
+  }
+
+  /**
+   * Starts the stopped consumer again after a delay that doubles per attempt up to RESTART_MAX_DELAY_MS
+   * (reset by a successful join). Its subscription is kept; records already taken are written as usual,
+   * and a partition that comes back is read again from its committed offset (the sinks are idempotent).
+   */
+  private restartLater(): void {
+    if (this.stopping || this.restartTimer !== undefined) return;
+    const delay = Math.min(RESTART_MAX_DELAY_MS, RESTART_FIRST_DELAY_MS * 2 ** this.restarts);
+    this.restarts += 1;
+    this.logger.warn('consumer stopped by a non-retriable error; starting it again', { groupId: this.plan.groupId, delayMs: delay, attempt: this.restarts });
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      this.metrics.consumerRestarts.inc({ sink: this.plan.sinkName });
+      this.consumer
+        .connect()
+        .then(() => this.runConsumer())
+        .catch((err: unknown) => {
+          this.logger.error('consumer restart failed', { groupId: this.plan.groupId, error: err });
+          this.restartLater();
+        });
+    }, delay);
   }
 
   status(): PipelineStatus {
@@ -484,6 +524,8 @@ export class SinkConsumer {
    */
   async stop(deadline: number): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     if (this.failing !== undefined) this.abort.abort();
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now() - 1000));
     try {

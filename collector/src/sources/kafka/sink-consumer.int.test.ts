@@ -1,5 +1,10 @@
 /**
- * The offset gap check against the real broker and kafkajs: the committed offset read at assignment
+ * The sink consumer against the real broker and kafkajs.
+ *
+ * A consumer that kafkajs stops for good (a non-retriable error in a group request) is started again
+ * by the collector, and the pipeline goes on.
+ *
+ * The offset gap check: the committed offset read at assignment
  * must be where kafkajs resumes, so restarts, rebalances and a group without commits report no gap.
  *
  * A real gap needs the partition's log start above the group's committed offset, i.e. the broker
@@ -26,7 +31,7 @@ let producer: Producer;
 let brokers: string[];
 
 before(async () => {
-  clients = await connectKafka('offset-gap-int-test'); // throws (fails the test) when the stack is not up
+  clients = await connectKafka('sink-consumer-int-test'); // throws (fails the test) when the stack is not up
   ({ brokers, admin, producer } = clients);
 });
 
@@ -155,5 +160,25 @@ test('a group without a committed offset (-1) starting at the latest offset repo
     await assertNoGap(i, 'fresh group');
   } finally {
     await i.service.stop();
+  }
+});
+
+test('a consumer kafkajs stops for good (SyncGroup answered INVALID_REQUEST) is started again and the pipeline goes on', async () => {
+  const f = await setup(true);
+  await produce(f.audit, 30);
+  // Answered to this group's first SyncGroup: kafkajs deems it not retriable, crashes the consumer and
+  // does not restart it (as seen after a rebalance storm against the mock cluster).
+  await kafkaControl('push_errors SyncGroup 1 INVALID_REQUEST');
+  const i = f.instance();
+  await i.service.start();
+  try {
+    await waitFor('30 audit events stored', () => (storedIds([i]).size >= 30 ? true : undefined), 60_000);
+    assert.equal(await counterTotal(i.metrics, 'hindsight_consumer_restarts_total'), 1, 'started again once, by the collector');
+    await produce(f.audit, 10);
+    await waitFor('10 more stored', () => (storedIds([i]).size >= 40 ? true : undefined), 30_000);
+    await waitFor('the pipeline ready again', () => (i.service.readiness().ready ? true : undefined));
+  } finally {
+    await i.service.stop();
+    await kafkaControl('clear_errors SyncGroup').catch(() => undefined);
   }
 });
