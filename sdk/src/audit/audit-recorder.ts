@@ -13,7 +13,7 @@
  * handled, so an app that does not await it is never crashed by an unhandled rejection; the failure
  * also goes to the error handler.
  */
-import { formatTimestampMicros, formatViolations, newEventId, nowEpochMicros, validateAuditEvent, type AuditEvent, type AuditRecordInput } from '../contract';
+import { formatTimestampMicros, formatViolations, newEventId, nowEpochMicros, serializeAuditEvent, type AuditEvent, type AuditRecordInput, type SerializedEvent } from '../contract';
 import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
@@ -114,7 +114,7 @@ export interface Audit {
 }
 
 /** Builds the audit lane and recorder. */
-export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: Pipeline): { audit: Audit; lane: Lane<PendingAudit, AuditEvent> } {
+export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: Pipeline): { audit: Audit; lane: Lane<PendingAudit, SerializedEvent<AuditEvent>> } {
   const pending = new PendingFifo<PendingAudit>();
   const settle = (p: PendingAudit, error?: Error) => {
     if (p.settled) return;
@@ -128,7 +128,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
     }
   };
 
-  const build = (p: PendingAudit): AuditEvent | undefined => {
+  const build = (p: PendingAudit): SerializedEvent<AuditEvent> | undefined => {
     const { input } = p;
     const eventId = (p.eventId ??= newEventId());
     const candidate: Record<string, unknown> = {
@@ -140,16 +140,16 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
     if (input.reason !== undefined) candidate['reason'] = input.reason === null ? null : config.redactor.redactValue(input.reason);
     if (input.details !== undefined) candidate['details'] = config.redactor.redactObject(input.details);
     if (input.client !== undefined) candidate['client'] = input.client;
-    const checked = validateAuditEvent(candidate);
+    const checked = serializeAuditEvent(candidate);
     if (!checked.ok) {
       settle(p, new AuditError('AUDIT_INVALID', `audit event refused: ${formatViolations(checked.errors)}`, checked.errors));
       return undefined;
     }
-    p.event = checked.value;
+    p.event = checked.value.event;
     return checked.value;
   };
 
-  const lane = new Lane<PendingAudit, AuditEvent>(
+  const lane = new Lane<PendingAudit, SerializedEvent<AuditEvent>>(
     {
       kind: 'audit',
       // Audit is never shed: memory is bounded by the ack deadline instead.
@@ -159,6 +159,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
       levelOf: () => 'AUDIT',
       lingerMs: config.lingerMs,
       prepare: (p) => (p.settled ? undefined : build(p)),
+      toBatch: (items) => ({ kind: 'audit', items: items.map((i) => i.event), json: items.map((i) => i.json) }),
       onDrop: () => {},
       onFailure: (error) => config.diagnostics.report(error, 'export.audit'),
       onResult: (raws, result) => {

@@ -27,6 +27,15 @@ test('timestamps have exactly six fractional digits and round-trip', () => {
   assert.equal(parseTimestampMicros('2026-01-15T10:00:00.123Z'), undefined);
 });
 
+test('a timestamp given as a number formats exactly as the same instant given as a BigInt', () => {
+  const instants = [0n, 7n, 999n, 1000n, 1001n, -1n, -999n, -1000n, -1001n, 1_768_471_200_123_456n, 1_768_471_200_000_009n, 9_007_199_254_740_991n, -62_135_596_800_000_000n];
+  for (const micros of instants) {
+    assert.equal(formatTimestampMicros(Number(micros)), formatTimestampMicros(micros), `${micros}`);
+  }
+  // Beyond 2^53 a number is no longer an exact count of microseconds; it is formatted through BigInt.
+  assert.equal(formatTimestampMicros(2 ** 54), formatTimestampMicros(2n ** 54n));
+});
+
 test('consecutive timestamps strictly increase and stay near the wall clock', () => {
   const seen: string[] = [];
   for (let i = 0; i < 1000; i++) seen.push(nowTimestamp());

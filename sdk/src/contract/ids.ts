@@ -12,16 +12,27 @@ export function newEventId(): string {
 
 /** Formats microseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.ffffffZ`. */
 export function formatTimestampMicros(epochMicros: bigint | number): string {
-  if (typeof epochMicros === 'number') epochMicros = BigInt(epochMicros);
-  let ms = epochMicros / 1000n;
-  let micros = epochMicros % 1000n;
-  if (micros < 0n) {
-    // BigInt division truncates toward zero; keep the fraction positive for instants before 1970.
-    micros += 1000n;
-    ms -= 1n;
+  let ms: number;
+  let micros: number;
+  if (typeof epochMicros === 'number' && Number.isSafeInteger(epochMicros)) {
+    // Plain number arithmetic, exact for safe integers (every instant until the year 2255): BigInt
+    // division cost more than the rest of the formatting. `%` keeps the sign; the fraction must not.
+    micros = ((epochMicros % 1000) + 1000) % 1000;
+    ms = (epochMicros - micros) / 1000;
+  } else {
+    const big = BigInt(epochMicros);
+    let bigMs = big / 1000n;
+    let bigMicros = big % 1000n;
+    if (bigMicros < 0n) {
+      // BigInt division truncates toward zero; keep the fraction positive for instants before 1970.
+      bigMicros += 1000n;
+      bigMs -= 1n;
+    }
+    ms = Number(bigMs);
+    micros = Number(bigMicros);
   }
-  const iso = new Date(Number(ms)).toISOString(); // …T10:00:00.123Z
-  return `${iso.slice(0, -1)}${micros.toString().padStart(3, '0')}Z`;
+  const iso = new Date(ms).toISOString(); // …T10:00:00.123Z
+  return `${iso.slice(0, -1)}${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}Z`;
 }
 
 const TS_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{6})Z$/;

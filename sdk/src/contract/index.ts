@@ -43,10 +43,11 @@ export {
   type ContractEvent,
   type ContractViolation,
   type ValidationResult,
+  type SerializedEvent,
   type AuditRecordInput,
   type JournalEmitInput,
 } from './types';
-export { validateAuditEvent, validateJournalEvent, validateContractEvent, formatViolations } from './validate';
+export { validateAuditEvent, validateJournalEvent, validateContractEvent, serializeAuditEvent, serializeJournalEvent, formatViolations } from './validate';
 export { parseContractEvent, encodeContractEvent } from './parse';
 export { newEventId, nowTimestamp, nowMicros, nowEpochMicros, formatTimestampMicros, parseTimestampMicros } from './ids';
 export { CONTRACT_FIELDS, fieldPaths } from './fields';

@@ -5,7 +5,7 @@
 import { LIMITS } from './constants';
 import { violation } from './ajv';
 import type { ContractEvent, ValidationResult } from './types';
-import { validateContractEvent, validateContractEventWithin } from './validate';
+import { serializeContractEvent, validateContractEventWithin } from './validate';
 
 /** JSON text must be UTF-8 (RFC 8259); a lenient decode would store U+FFFD instead of the bytes sent. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -73,7 +73,6 @@ export function parseContractEvent(bytes: Buffer | string): ValidationResult<Con
  * The returned string is the Kafka message value.
  */
 export function encodeContractEvent(event: ContractEvent): ValidationResult<string> {
-  const checked = validateContractEvent(event);
-  if (!checked.ok) return checked;
-  return { ok: true, value: JSON.stringify(event) };
+  const checked = serializeContractEvent(event);
+  return checked.ok ? { ok: true, value: checked.value.json } : checked;
 }

@@ -39,6 +39,12 @@ export interface ContractViolation {
 /** Validation results are values: `ok` with the typed event, or the list of violations. */
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ContractViolation[] };
 
+/** A valid event and its JSON text, serialized once while it was validated (the Kafka message value). */
+export interface SerializedEvent<T> {
+  event: T;
+  json: string;
+}
+
 const A = AuditEventSchema.properties;
 const J = JournalEventSchema.properties;
 

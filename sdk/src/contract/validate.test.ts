@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LIMITS } from './constants';
 import { exampleAuditEvent, exampleJournalEvent } from './examples';
-import { validateAuditEvent, validateContractEvent, validateJournalEvent } from './validate';
+import { serializeAuditEvent, serializeContractEvent, serializeJournalEvent, validateAuditEvent, validateContractEvent, validateJournalEvent } from './validate';
 import type { ValidationResult } from './types';
 
 /** Asserts a refusal that names `path`, and returns the matching message for further checks. */
@@ -119,4 +119,43 @@ test('validateContractEvent dispatches on schema name and version', () => {
   rejectedAt(validateContractEvent({ ...exampleAuditEvent(), schema: undefined }), 'schema');
   // A journal event sent as audit is judged by the audit schema.
   rejectedAt(validateAuditEvent(exampleJournalEvent()), 'schema.name');
+});
+
+test('serializing while validating gives the same verdict and messages as validating, and the JSON that is sent', () => {
+  const cyclic: Record<string, unknown> = {};
+  cyclic['self'] = cyclic;
+  const multiByte: Record<string, string> = {};
+  for (let i = 0; i < LIMITS.pointersMaxEntries; i++) multiByte[`p${i}`] = '€'.repeat(2048);
+  const audits: Array<(e: Record<string, any>) => void> = [
+    () => {},
+    (e) => (e['details'] = { nested: { list: [1, 'two', null], text: 'ünïcödé 🎉' } }),
+    (e) => (e['details'] = { blob: 'x'.repeat(LIMITS.detailsMaxBytes) }),
+    (e) => (e['details'] = { blob: '€'.repeat(Math.floor(LIMITS.detailsMaxBytes / 3) + 10) }),
+    (e) => (e['details'] = { n: 10n }),
+    (e) => (e['details'] = cyclic),
+    (e) => (e['outcome'] = 'maybe'),
+    (e) => (e['reason'] = 'x'.repeat(100_000)),
+  ];
+  for (const patch of audits) {
+    const e = exampleAuditEvent() as unknown as Record<string, any>;
+    patch(e);
+    const validated = validateAuditEvent(e);
+    const serialized = serializeAuditEvent(e);
+    assert.equal(serialized.ok, validated.ok, JSON.stringify(validated.ok ? 'valid' : validated.errors));
+    if (serialized.ok) {
+      assert.equal(serialized.value.event, e);
+      assert.equal(serialized.value.json, JSON.stringify(e));
+    } else if (!validated.ok) {
+      assert.deepEqual(serialized.errors, validated.errors);
+    }
+  }
+  // The whole event over its size limit while each part is within its own (multi-byte text).
+  const e = exampleJournalEvent() as unknown as Record<string, any>;
+  e['pointers'] = multiByte;
+  const refused = serializeJournalEvent(e);
+  assert.match(rejectedAt(refused, ''), new RegExp(`limit is ${LIMITS.eventMaxBytes}`));
+  assert.deepEqual(refused, validateJournalEvent(e));
+  const ok = serializeContractEvent(exampleJournalEvent());
+  assert.ok(ok.ok);
+  assert.equal(ok.value.json, JSON.stringify(exampleJournalEvent()));
 });

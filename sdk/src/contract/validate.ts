@@ -5,7 +5,7 @@
 import { LIMITS, SCHEMA_NAMES } from './constants';
 import { compileChecked, toViolations, violation, type CompiledSchema } from './ajv';
 import { AuditEventSchema, JournalEventSchema } from './schema';
-import type { AuditEvent, ContractEvent, ContractViolation, JournalEvent, ValidationResult } from './types';
+import type { AuditEvent, ContractEvent, ContractViolation, JournalEvent, SerializedEvent, ValidationResult } from './types';
 
 const auditV1 = compileChecked<AuditEvent>(AuditEventSchema);
 const journalV1 = compileChecked<JournalEvent>(JournalEventSchema);
@@ -98,6 +98,35 @@ export function validateJournalEvent(value: unknown): ValidationResult<JournalEv
   return run<JournalEvent>(journalV1, value, Infinity);
 }
 
+/**
+ * Validates and serializes in one pass: the text's exact UTF-8 size is the bound the size limits need,
+ * so the event is stringified once instead of once to measure it and again to send it. A value
+ * JSON.stringify refuses (a cycle, a BigInt) gets the validator's violations, or says it cannot be
+ * serialized when the validator had nothing to say.
+ */
+function serializeChecked<T extends ContractEvent>(validate: (value: unknown, serializedAtMost: number) => ValidationResult<T>, value: unknown): ValidationResult<SerializedEvent<T>> {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch {
+    json = undefined;
+  }
+  const checked = validate(value, json === undefined ? Infinity : Buffer.byteLength(json, 'utf8'));
+  if (!checked.ok) return checked;
+  if (json === undefined) return { ok: false, errors: [violation('', 'must be serializable as JSON')] };
+  return { ok: true, value: { event: checked.value, json } };
+}
+
+/** {@link validateAuditEvent}, returning the event with its JSON text (the Kafka message value). */
+export function serializeAuditEvent(value: unknown): ValidationResult<SerializedEvent<AuditEvent>> {
+  return serializeChecked<AuditEvent>((v, bound) => run(auditV1, v, bound), value);
+}
+
+/** {@link validateJournalEvent}, returning the event with its JSON text (the Kafka message value). */
+export function serializeJournalEvent(value: unknown): ValidationResult<SerializedEvent<JournalEvent>> {
+  return serializeChecked<JournalEvent>((v, bound) => run(journalV1, v, bound), value);
+}
+
 type Validator = (v: unknown, serializedAtMost: number) => ValidationResult<ContractEvent>;
 
 /**
@@ -148,6 +177,11 @@ export function validateContractEventWithin(value: unknown, serializedAtMost: nu
   // A version listed in VALIDATORS only (not here) is still validated, with sizes measured exactly.
   const bounded = BOUNDED_VALIDATORS[name as string]?.[version as number];
   return bounded !== undefined ? bounded(value, serializedAtMost) : validate(value);
+}
+
+/** {@link validateContractEvent}, returning the event with its JSON text (the Kafka message value). */
+export function serializeContractEvent(value: unknown): ValidationResult<SerializedEvent<ContractEvent>> {
+  return serializeChecked(validateContractEventWithin, value);
 }
 
 /** Joins violations into one line, for logs and dead-letter headers. */

@@ -15,12 +15,16 @@ export interface LogEntry {
   record: Record<string, unknown>;
 }
 
-/** A batch of one kind of telemetry. */
+/**
+ * A batch of one kind of telemetry. Audit and journal batches from the SDK's lanes also carry `json`,
+ * each item's contract JSON (index for index) as it was serialized while being validated; an exporter
+ * that sends JSON uses it instead of serializing the items again.
+ */
 export type ExportBatch =
   | { kind: 'spans'; items: ReadableSpan[] }
   | { kind: 'logs'; items: LogEntry[] }
-  | { kind: 'audit'; items: AuditEvent[] }
-  | { kind: 'journal'; items: JournalEvent[] };
+  | { kind: 'audit'; items: AuditEvent[]; json?: readonly string[] }
+  | { kind: 'journal'; items: JournalEvent[]; json?: readonly string[] };
 
 /** The kinds of telemetry the SDK exports. */
 export type TelemetryKind = ExportBatch['kind'];

@@ -4,7 +4,7 @@
  * Journal events go through a bounded queue: INFO/DEBUG are shed under overload, WARN/ERROR kept.
  * An event that breaks the contract is dropped (counted as `invalid`) and reported to the error handler.
  */
-import { formatViolations, newEventId, nowTimestamp, validateJournalEvent, type JournalEmitInput, type JournalEvent } from '../contract';
+import { formatViolations, newEventId, nowTimestamp, serializeJournalEvent, type JournalEmitInput, type JournalEvent, type SerializedEvent } from '../contract';
 import type { Redactor } from '../redaction';
 import type { Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
@@ -26,7 +26,7 @@ export interface JournalConfig {
   maxBatchSize: number;
   redactor: Redactor;
   diagnostics: Diagnostics;
-  onDrop: LanePolicy<RawJournal, JournalEvent>['onDrop'];
+  onDrop: LanePolicy<RawJournal, SerializedEvent<JournalEvent>>['onDrop'];
 }
 
 /** Emits journal events. */
@@ -36,8 +36,8 @@ export interface Journal {
 }
 
 /** Builds the journal lane and emitter. */
-export function createJournal(config: JournalConfig, exporter: Exporter, pipeline: Pipeline): { journal: Journal; lane: Lane<RawJournal, JournalEvent> } {
-  const build = (r: RawJournal): JournalEvent | undefined => {
+export function createJournal(config: JournalConfig, exporter: Exporter, pipeline: Pipeline): { journal: Journal; lane: Lane<RawJournal, SerializedEvent<JournalEvent>> } {
+  const build = (r: RawJournal): SerializedEvent<JournalEvent> | undefined => {
     const { input, ctx } = r;
     const candidate: Record<string, unknown> = {
       ...stampEnvelope(r, config, { kind: 'journal', eventId: r.eventId, ts: r.ts, correlationFallback: input.runId ?? ctx?.runId ?? r.eventId }),
@@ -49,7 +49,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
     };
     if (input.details !== undefined) candidate['details'] = config.redactor.redactObject(input.details);
     if (input.pointers !== undefined) candidate['pointers'] = input.pointers;
-    const checked = validateJournalEvent(candidate);
+    const checked = serializeJournalEvent(candidate);
     if (!checked.ok) {
       config.diagnostics.report(new Error(`journal event refused: ${formatViolations(checked.errors)}`), 'journal');
       return undefined;
@@ -57,7 +57,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
     return checked.value;
   };
   const isHigh = (r: RawJournal) => r.input.severity === 'WARN' || r.input.severity === 'ERROR';
-  const lane = new Lane<RawJournal, JournalEvent>(
+  const lane = new Lane<RawJournal, SerializedEvent<JournalEvent>>(
     {
       kind: 'journal',
       capacity: config.capacity,
@@ -65,6 +65,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
       isHighPriority: isHigh,
       levelOf: (r) => (typeof r.input?.severity === 'string' ? r.input.severity : 'INFO'),
       prepare: build,
+      toBatch: (items) => ({ kind: 'journal', items: items.map((i) => i.event), json: items.map((i) => i.json) }),
       onDrop: config.onDrop,
       onFailure: (error) => config.diagnostics.report(error, 'export.journal'),
     },

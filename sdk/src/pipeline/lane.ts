@@ -17,6 +17,8 @@ export interface LanePolicy<Raw, Item> {
   levelOf(raw: Raw): string;
   /** Turns a raw entry into what is exported; `undefined` drops it (prepare reports why). */
   prepare(raw: Raw): Item | undefined;
+  /** The batch handed to the exporter; by default `{ kind, items }`. */
+  toBatch?(items: Item[]): ExportBatch;
   onDrop(kind: TelemetryKind, level: string, reason: DropReason, count: number): void;
   /**
    * When set, {@link Lane.requestFlush} sends waiting entries at most this many ms after the first
@@ -155,7 +157,7 @@ export class Lane<Raw, Item> {
     if (batch.items.length === 0) return;
     let result: ExportResult;
     try {
-      result = await this.exporter.export({ kind: p.kind, items: batch.items } as ExportBatch);
+      result = await this.exporter.export(p.toBatch !== undefined ? p.toBatch(batch.items) : ({ kind: p.kind, items: batch.items } as ExportBatch));
     } catch (error) {
       // Exporters should return failures; a throwing one is treated as a transient failure.
       result = { ok: false, error: error instanceof Error ? error : new Error(String(error)), retriable: true };

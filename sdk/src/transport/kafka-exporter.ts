@@ -21,13 +21,13 @@ export interface KafkaExporterConfig {
   diagnostics: Diagnostics;
 }
 
-function auditMessage(e: AuditEvent): KafkaMessage {
-  return { key: e.tenant, value: Buffer.from(JSON.stringify(e)) };
+/** The message of each contract event: its JSON as the lane serialized it, or serialized here. */
+function contractMessages<E>(items: readonly E[], json: readonly string[] | undefined, keyOf: (e: E) => string): KafkaMessage[] {
+  return items.map((e, i) => ({ key: keyOf(e), value: Buffer.from(json?.[i] ?? JSON.stringify(e)) }));
 }
 
-function journalMessage(e: JournalEvent): KafkaMessage {
-  return { key: e.run_id ?? e.correlation_id, value: Buffer.from(JSON.stringify(e)) };
-}
+const auditKey = (e: AuditEvent) => e.tenant;
+const journalKey = (e: JournalEvent) => e.run_id ?? e.correlation_id;
 
 /** Exports batches to Kafka topics (see docs/development.md for topics and keys). */
 export class KafkaExporter implements Exporter {
@@ -57,9 +57,9 @@ export class KafkaExporter implements Exporter {
       case 'logs':
         return { topic: t.logs, ...encodeLogs(batch.items, this.config.resource) };
       case 'audit':
-        return { topic: t.audit, messages: batch.items.map(auditMessage), failed: 0 };
+        return { topic: t.audit, messages: contractMessages(batch.items, batch.json, auditKey), failed: 0 };
       case 'journal':
-        return { topic: t.journal, messages: batch.items.map(journalMessage), failed: 0 };
+        return { topic: t.journal, messages: contractMessages(batch.items, batch.json, journalKey), failed: 0 };
     }
   }
 
