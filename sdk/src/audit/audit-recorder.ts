@@ -16,7 +16,7 @@
 import { formatTimestampMicros, formatViolations, newEventId, nowEpochMicros, serializeAuditEvent, type AuditEvent, type AuditRecordInput, type SerializedEvent } from '../contract';
 import { context, trace, type Context, type SpanContext } from '@opentelemetry/api';
 import type { Redactor } from '../redaction';
-import type { Exporter } from '../exporter/exporter';
+import { serializedBatch, type Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { stampEnvelope, type CallSite } from '../pipeline/event-envelope';
 import { currentContext, type ContextFields } from '../pipeline/context-fields';
@@ -159,7 +159,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
       levelOf: () => 'AUDIT',
       lingerMs: config.lingerMs,
       prepare: (p) => (p.settled ? undefined : build(p)),
-      toBatch: (items) => ({ kind: 'audit', items: items.map((i) => i.event), json: items.map((i) => i.json) }),
+      toBatch: (items) => serializedBatch('audit', items),
       onDrop: () => {},
       onFailure: (error) => config.diagnostics.report(error, 'export.audit'),
       onResult: (raws, result) => {

@@ -32,7 +32,7 @@ export function formatTimestampMicros(epochMicros: bigint | number): string {
     micros = Number(bigMicros);
   }
   const iso = new Date(ms).toISOString(); // …T10:00:00.123Z
-  return `${iso.slice(0, -1)}${micros < 10 ? '00' : micros < 100 ? '0' : ''}${micros}Z`;
+  return `${iso.slice(0, -1)}${String(micros).padStart(3, '0')}Z`;
 }
 
 const TS_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\.(\d{6})Z$/;

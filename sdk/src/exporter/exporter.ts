@@ -3,7 +3,7 @@
  * in tests). Results are values, not exceptions: the pipeline decides to retry, drop or reject.
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { AuditEvent, JournalEvent } from '../contract';
+import type { AuditEvent, JournalEvent, SerializedEvent } from '../contract';
 
 /** A log record as it leaves the process: pino's record, already redacted, with a stable id. */
 export interface LogEntry {
@@ -25,6 +25,13 @@ export type ExportBatch =
   | { kind: 'logs'; items: LogEntry[] }
   | { kind: 'audit'; items: AuditEvent[]; json?: readonly string[] }
   | { kind: 'journal'; items: JournalEvent[]; json?: readonly string[] };
+
+/** The batch of audit or journal events serialized while they were validated: the events and their texts. */
+export function serializedBatch(kind: 'audit', items: readonly SerializedEvent<AuditEvent>[]): ExportBatch;
+export function serializedBatch(kind: 'journal', items: readonly SerializedEvent<JournalEvent>[]): ExportBatch;
+export function serializedBatch(kind: 'audit' | 'journal', items: readonly SerializedEvent<AuditEvent | JournalEvent>[]): ExportBatch {
+  return { kind, items: items.map((i) => i.event), json: items.map((i) => i.json) } as ExportBatch;
+}
 
 /** The kinds of telemetry the SDK exports. */
 export type TelemetryKind = ExportBatch['kind'];

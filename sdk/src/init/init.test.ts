@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { init } from './init';
-import { InMemoryExporter } from '../testing';
+import { InMemoryExporter, type ExportBatch, type Exporter } from '../testing';
 import { withContext } from '../context';
 import { REDACTION_CORPUS, findLeaks } from '../redaction';
 import { AuditError } from '../audit/audit-error';
@@ -127,4 +127,34 @@ test('bad options throw at init naming the option; init twice is refused', async
   const hs = init({ serviceName: 'x', exporter: new InMemoryExporter(), env, runtimeMetrics: false });
   assert.throws(() => init({ serviceName: 'y', exporter: new InMemoryExporter(), env }), HindsightConfigError);
   await hs.shutdown();
+});
+
+test('audit and journal batches hand the exporter the JSON each event was validated as', async () => {
+  const exporter = new InMemoryExporter();
+  const batches: ExportBatch[] = [];
+  const capturing: Exporter = {
+    export: (batch) => {
+      batches.push(batch);
+      return exporter.export(batch);
+    },
+    forceFlush: () => exporter.forceFlush(),
+    shutdown: () => exporter.shutdown(),
+  };
+  const hs = init({ serviceName: 'unit-app', exporter: capturing, env, runtimeMetrics: false });
+  try {
+    await hs.audit.record({ action: 'order.create', resource: { type: 'order', id: '42' }, outcome: 'success', details: { note: 'ünïcödé' } });
+    hs.journal.emit({ scope: 'run', runId: 'run-1', kind: 'run.started', severity: 'INFO', summary: 'started' });
+    assert.equal(await hs.flush(), true);
+    for (const kind of ['audit', 'journal'] as const) {
+      const sent = batches.filter((b) => b.kind === kind) as Array<Extract<ExportBatch, { kind: 'audit' | 'journal' }>>;
+      assert.equal(sent.length, 1, `one ${kind} batch`);
+      const [batch] = sent;
+      assert.equal(batch!.items.length, 1);
+      assert.deepEqual(batch!.json, batch!.items.map((e) => JSON.stringify(e)), `${kind} batch carries each event's JSON`);
+    }
+    assert.equal(exporter.audit.length, 1);
+    assert.equal(exporter.journal.length, 1);
+  } finally {
+    await hs.shutdown();
+  }
 });

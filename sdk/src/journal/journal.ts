@@ -6,7 +6,7 @@
  */
 import { formatViolations, newEventId, nowTimestamp, serializeJournalEvent, type JournalEmitInput, type JournalEvent, type SerializedEvent } from '../contract';
 import type { Redactor } from '../redaction';
-import type { Exporter } from '../exporter/exporter';
+import { serializedBatch, type Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { captureCallSite, stampEnvelope, type CallSite } from '../pipeline/event-envelope';
 import { Lane, type LanePolicy } from '../pipeline/lane';
@@ -65,7 +65,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
       isHighPriority: isHigh,
       levelOf: (r) => (typeof r.input?.severity === 'string' ? r.input.severity : 'INFO'),
       prepare: build,
-      toBatch: (items) => ({ kind: 'journal', items: items.map((i) => i.event), json: items.map((i) => i.json) }),
+      toBatch: (items) => serializedBatch('journal', items),
       onDrop: config.onDrop,
       onFailure: (error) => config.diagnostics.report(error, 'export.journal'),
     },
