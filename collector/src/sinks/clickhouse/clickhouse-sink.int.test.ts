@@ -4,8 +4,10 @@ import { after, before, describe, it } from 'node:test';
 import type { SinkRecord, SpanRow } from '../records';
 import { ClickHouseSink } from './clickhouse-sink';
 import { parseClickHouseSinkConfig } from './config';
+import { bindQuery } from './bound-query';
 import { applyMigrations } from './migrations';
 import { logsByCorrelation, spanRollup, spansByCorrelation } from './queries';
+import { LOGS_COLUMNS, logToRow, SPANS_COLUMNS, spanToRow } from './row-mapping';
 import { sqlString } from './sql-literal';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -81,6 +83,28 @@ describe('ClickHouse sink on the local stack', () => {
     assert.deepEqual(logs.map((l) => l.body), ["it's fine"]);
     // A correlation id that only differs by a quote finds nothing (the id is data, not SQL).
     assert.deepEqual(await spansByCorrelation(db.client, db.caps, `${cid}' OR '1'='1`), []);
+  });
+
+  it('every column reads back as the row mapping gives it, for text of every kind and length', async () => {
+    const cid = `corr-${hex(6)}-ünï 🙂`;
+    const now = Math.floor(Date.now() / 1000);
+    const [root, child] = requestSpans(cid, now);
+    const spans: SpanRow[] = [
+      { ...root!, name: 'quote " backslash \\ tab \t newline \n nul \u0000 ünï 🙂', statusMessage: "it's </script>", attributes: { 'hindsight.run_id': 'run-ü', long: 'ü'.repeat(10_000) } },
+      // Longer than 2^53 ns, and a resource shared with the row before it.
+      { ...child!, startTimeUnixNano: `${now - 200 * 86_400}000000001`, endTimeUnixNano: `${now}999999999`, events: [{ name: 'retry', timeUnixNano: `${now}000000005`, attributes: { n: 2 } }] },
+    ];
+    const log = { logId: `log-${hex(6)}`, timeUnixNano: '0', observedTimeUnixNano: `${now}123456789`, severityNumber: 17, severityText: 'ERROR', body: 'é'.repeat(300), traceId: root!.traceId, spanId: root!.spanId, serviceName: 'orders', correlationId: cid, tenant: 'acme', attributes: { 'hindsight.run_id': 'run-ü' }, resourceAttributes: { 'service.name': 'orders' } };
+    assert.deepEqual(await sink.write([...asRecords(spans), { kind: 'log', log, origin: origin() }]), { status: 'written' });
+
+    // DateTime columns come back as text in JSON: read as their UInt32 of seconds instead.
+    const select = (columns: readonly string[], time: string) => columns.map((c) => (c === time ? `toUInt32(${c}) AS ${c}` : c)).join(', ');
+    const read = async (query: string) => (await db.client.query({ ...bindQuery(query, { cid }, db.caps), format: 'JSONEachRow' })).json<Record<string, unknown>>();
+    const spanRows = await read(`SELECT ${select(SPANS_COLUMNS, 'start_time')} FROM spans FINAL WHERE correlation_id = {cid:String} ORDER BY span_id`);
+    const expected = spans.map((s) => ({ ...spanToRow(s) })).sort((a, b) => (a.span_id < b.span_id ? -1 : 1));
+    assert.deepEqual(spanRows, expected);
+    const logRows = await read(`SELECT ${select(LOGS_COLUMNS, 'time')} FROM logs FINAL WHERE correlation_id = {cid:String}`);
+    assert.deepEqual(logRows, [{ ...logToRow(log) }]);
   });
 
   it('a write retried after its logs insert failed does not insert its spans again', async () => {

@@ -2,7 +2,25 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { PermanentError } from '../../errors/hindsight-error';
 import type { LogRow, SpanRow } from '../records';
-import { logToLine, logToRow, spanToLine, spanToRow } from './row-mapping';
+import { readRowBinary, type RowBinaryType } from '../../testing/row-binary-reader';
+import { RowBinaryWriter } from './row-binary';
+import { LOGS_COLUMNS, logToRow, logToRowBinary, SPANS_COLUMNS, spanToRow, spanToRowBinary } from './row-mapping';
+
+// Column types as the migrations declare them (001_spans.sql, 002_logs.sql); LowCardinality(String)
+// is written as String.
+const SPAN_TYPES: Record<(typeof SPANS_COLUMNS)[number], RowBinaryType> = {
+  correlation_id: 'String', trace_id: 'String', span_id: 'String', parent_span_id: 'String', start_time: 'UInt32',
+  start_time_ns: 'UInt64', end_time_ns: 'UInt64', duration_ns: 'UInt64', service: 'String', operation: 'String',
+  kind: 'UInt8', status_code: 'UInt8', status_message: 'String', tenant: 'String', run_id: 'String', scope_name: 'String',
+  attributes: 'String', resource: 'String', events: 'String',
+};
+const LOG_TYPES: Record<(typeof LOGS_COLUMNS)[number], RowBinaryType> = {
+  correlation_id: 'String', trace_id: 'String', span_id: 'String', log_id: 'String', time: 'UInt32', time_ns: 'UInt64',
+  observed_time_ns: 'UInt64', severity_number: 'UInt8', severity_text: 'String', body: 'String', service: 'String',
+  tenant: 'String', run_id: 'String', attributes: 'String', resource: 'String',
+};
+const spanColumns = SPANS_COLUMNS.map((c) => [c, SPAN_TYPES[c]] as const);
+const logColumns = LOGS_COLUMNS.map((c) => [c, LOG_TYPES[c]] as const);
 
 function span(over: Partial<SpanRow> = {}): SpanRow {
   return {
@@ -86,26 +104,33 @@ describe('spanToRow', () => {
   });
 });
 
-describe('spanToLine', () => {
-  it('writes the text JSON.stringify gives for the row, for every kind of content', () => {
+describe('spanToRowBinary', () => {
+  it('writes the values spanToRow gives, column by column, for every kind of content', () => {
     const resource = { 'service.name': 'orders "eu"', path: 'C:\\x', emoji: '🙂' };
     const spans = [
       span(),
       span({ resourceAttributes: resource }),
       span({ resourceAttributes: resource, name: 'second of the same resource' }),
-      span({ name: 'quote " backslash \\ tab \t newline \n nul \u0000 lone \ud800 ünï 🙂', statusMessage: '</script>', tenant: '\u2028' }),
-      span({ attributes: { nested: { a: [1, 'two', null, true] }, big: '1152921504606846976', 'hindsight.run_id': 'r"1' } }),
+      span({ name: 'quote " backslash \\ tab \t newline \n nul \u0000 ünï 🙂', statusMessage: '</script>', tenant: '\u2028' }),
+      span({ attributes: { nested: { a: [1, 'two', null, true] }, big: '1152921504606846976', 'hindsight.run_id': 'r"1', long: 'ü'.repeat(5000) } }),
       span({ events: [{ name: 'e"1', timeUnixNano: '1763800000123456790', attributes: { k: 'v\n' } }] }),
       span({ startTimeUnixNano: '0001763800000123456', endTimeUnixNano: '0', kind: 0, statusCode: 255, parentSpanId: 'b7ad6b7169203332' }),
+      span({ startTimeUnixNano: '1000000000', endTimeUnixNano: '4294967295999999999' }), // longer than 2^53 ns
       span({ resourceAttributes: {} }),
     ];
-    for (const s of spans) assert.equal(spanToLine(s), JSON.stringify(spanToRow(s)), s.name);
+    const out = new RowBinaryWriter(16);
+    for (const s of spans) spanToRowBinary(s, out);
+    const rows = readRowBinary(out.bytes(), spanColumns);
+    assert.equal(rows.length, spans.length);
+    rows.forEach((row, i) => assert.deepEqual(row, { ...spanToRow(spans[i]!) }, spans[i]!.name));
   });
 
-  it('refuses the spans spanToRow refuses', () => {
-    for (const bad of [span({ startTimeUnixNano: 'abc' }), span({ endTimeUnixNano: '99999999999999999999' }), span({ traceId: '' }), span({ statusCode: -1 }), span({ attributes: { big: 1n } })]) {
-      assert.throws(() => spanToLine(bad), (e: unknown) => e instanceof PermanentError && e.code === 'CLICKHOUSE_ROW_INVALID');
+  it('refuses the spans spanToRow refuses, and writes nothing for them', () => {
+    const out = new RowBinaryWriter();
+    for (const bad of [span({ startTimeUnixNano: 'abc' }), span({ endTimeUnixNano: '99999999999999999999' }), span({ traceId: '' }), span({ statusCode: -1 }), span({ attributes: { big: 1n } }), span({ events: [{ name: 'e', timeUnixNano: '1', attributes: { big: 1n } }] })]) {
+      assert.throws(() => spanToRowBinary(bad, out), (e: unknown) => e instanceof PermanentError && e.code === 'CLICKHOUSE_ROW_INVALID');
     }
+    assert.equal(out.length, 0);
   });
 });
 
@@ -139,5 +164,15 @@ describe('logToRow', () => {
 
   it('rejects a record without id', () => {
     assert.throws(() => logToRow({ ...log, logId: '' }), PermanentError);
+  });
+
+  it('logToRowBinary writes the values logToRow gives, and nothing for a refused record', () => {
+    const logs = [log, { ...log, timeUnixNano: '1763800000500000000', body: 'ünï 🙂 "q" \n'.repeat(20), attributes: { 'hindsight.run_id': 'run-9' }, resourceAttributes: { 'service.name': 'orders' } }];
+    const out = new RowBinaryWriter(16);
+    for (const l of logs) logToRowBinary(l, out);
+    const length = out.length;
+    assert.throws(() => logToRowBinary({ ...log, severityNumber: 256 }, out), PermanentError);
+    assert.equal(out.length, length);
+    assert.deepEqual(readRowBinary(out.bytes(), logColumns), logs.map((l) => ({ ...logToRow(l) })));
   });
 });

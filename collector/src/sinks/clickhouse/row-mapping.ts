@@ -1,11 +1,12 @@
 import { ATTR } from '@hindsight/sdk/contract';
 import { PermanentError } from '../../errors/hindsight-error';
 import type { LogRow, SpanRow } from '../records';
+import { encodeRowBinaryString, type RowBinaryWriter } from './row-binary';
 
 /** Code of a record the ClickHouse sink can never store (it goes to the dead-letter topic). */
 export const ROW_INVALID = 'CLICKHOUSE_ROW_INVALID';
 
-/** A row of the `spans` table as sent in JSONEachRow (UInt64 values as decimal strings). */
+/** A row of the `spans` table as values (UInt64 values as decimal strings), e.g. for a JSONEachRow insert. */
 export interface SpansTableRow {
   correlation_id: string;
   trace_id: string;
@@ -28,7 +29,7 @@ export interface SpansTableRow {
   events: string;
 }
 
-/** A row of the `logs` table as sent in JSONEachRow. */
+/** A row of the `logs` table as values, e.g. for a JSONEachRow insert. */
 export interface LogsTableRow {
   correlation_id: string;
   trace_id: string;
@@ -46,6 +47,18 @@ export interface LogsTableRow {
   attributes: string;
   resource: string;
 }
+
+/** The `spans` columns in the order spanToRowBinary writes them (an insert names them, so the table's own order does not matter). */
+export const SPANS_COLUMNS = [
+  'correlation_id', 'trace_id', 'span_id', 'parent_span_id', 'start_time', 'start_time_ns', 'end_time_ns', 'duration_ns',
+  'service', 'operation', 'kind', 'status_code', 'status_message', 'tenant', 'run_id', 'scope_name', 'attributes', 'resource', 'events',
+] as const satisfies readonly (keyof SpansTableRow)[];
+
+/** The `logs` columns in the order logToRowBinary writes them. */
+export const LOGS_COLUMNS = [
+  'correlation_id', 'trace_id', 'span_id', 'log_id', 'time', 'time_ns', 'observed_time_ns', 'severity_number', 'severity_text',
+  'body', 'service', 'tenant', 'run_id', 'attributes', 'resource',
+] as const satisfies readonly (keyof LogsTableRow)[];
 
 // DateTime is a UInt32 of seconds: anything past 2106-02-07 would wrap silently on insert.
 const MAX_SECONDS = 4_294_967_295;
@@ -79,13 +92,14 @@ function parseNanos(value: string, field: string): Nanos {
   return { seconds, nanos: Number(cut > 0 ? text.slice(cut) : text), text };
 }
 
-/** `end - start` in nanoseconds as a decimal string; a span that ends before it starts counts as zero. */
-function durationText(start: Nanos, end: Nanos): string {
-  const seconds = end.seconds - start.seconds;
-  const diff = seconds * 1e9 + (end.nanos - start.nanos);
-  if (diff <= 0) return '0';
-  // Exact in a double below 2^53 ns (~104 days); a longer span is subtracted as BigInt.
-  return diff < Number.MAX_SAFE_INTEGER ? String(diff) : (BigInt(end.text) - BigInt(start.text)).toString();
+/**
+ * `end - start` in nanoseconds; a span that ends before it starts (clock step) counts as zero length
+ * rather than wrapping. Exact in a double below 2^53 ns (~104 days); a longer span is a bigint.
+ */
+function durationNanos(start: Nanos, end: Nanos): number | bigint {
+  const diff = (end.seconds - start.seconds) * 1e9 + (end.nanos - start.nanos);
+  if (diff <= 0) return 0;
+  return diff < Number.MAX_SAFE_INTEGER ? diff : BigInt(end.text) - BigInt(start.text);
 }
 
 // Every span of one OTLP resource shares one resourceAttributes object (decodeSpans/decodeLogs build it
@@ -108,21 +122,6 @@ function resourceJson(value: unknown, field: string): string {
   lastResourceJson = text;
   return text;
 }
-
-// The same resource's JSON as a JSON string literal, for the JSONEachRow lines of its spans.
-let lastResourceLine: unknown;
-let lastResourceLineText = '';
-
-function resourceLiteral(value: unknown, field: string): string {
-  if (value !== undefined && value === lastResourceLine) return lastResourceLineText;
-  const text = JSON.stringify(resourceJson(value, field));
-  lastResourceLine = value;
-  lastResourceLineText = text;
-  return text;
-}
-
-/** A string as a JSON literal (quoted and escaped). */
-const literal: (value: string) => string = JSON.stringify;
 
 function eventsJson(events: readonly unknown[] | undefined): string {
   return events === undefined || events.length === 0 ? '[]' : json(events, 'events');
@@ -154,8 +153,7 @@ export function spanToRow(span: SpanRow): SpansTableRow {
     start_time: start.seconds,
     start_time_ns: start.text,
     end_time_ns: end.text,
-    // A span that ends before it starts (clock step) counts as zero length rather than wrapping.
-    duration_ns: durationText(start, end),
+    duration_ns: String(durationNanos(start, end)),
     service: span.serviceName,
     operation: span.name,
     kind: checkByte(span.kind, 'kind'),
@@ -170,49 +168,73 @@ export function spanToRow(span: SpanRow): SpansTableRow {
   };
 }
 
-/**
- * The span's row as one JSONEachRow line (no newline), the same text as `JSON.stringify(spanToRow(span))`
- * written in one pass: no row object, and the resource's JSON is escaped once per resource instead of
- * once per span.
- * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a span no retry could store.
- */
-export function spanToLine(span: SpanRow): string {
-  if (!span.spanId || !span.traceId) throw invalid('span without trace id or span id');
-  const start = parseNanos(span.startTimeUnixNano, 'startTimeUnixNano');
-  const end = parseNanos(span.endTimeUnixNano, 'endTimeUnixNano');
-  // Nanosecond texts are validated digits and the numbers are integers: only strings need escaping.
-  return '{"correlation_id":' + literal(span.correlationId) +
-    ',"trace_id":' + literal(span.traceId) +
-    ',"span_id":' + literal(span.spanId) +
-    ',"parent_span_id":' + literal(span.parentSpanId) +
-    ',"start_time":' + start.seconds +
-    ',"start_time_ns":"' + start.text +
-    '","end_time_ns":"' + end.text +
-    '","duration_ns":"' + durationText(start, end) +
-    '","service":' + literal(span.serviceName) +
-    ',"operation":' + literal(span.name) +
-    ',"kind":' + checkByte(span.kind, 'kind') +
-    ',"status_code":' + checkByte(span.statusCode, 'statusCode') +
-    ',"status_message":' + literal(span.statusMessage) +
-    ',"tenant":' + literal(span.tenant) +
-    ',"run_id":' + literal(runIdOf(span.attributes)) +
-    ',"scope_name":' + literal(span.scopeName) +
-    ',"attributes":' + literal(json(span.attributes, 'attributes')) +
-    ',"resource":' + resourceLiteral(span.resourceAttributes, 'resourceAttributes') +
-    ',"events":' + literal(eventsJson(span.events)) +
-    '}';
+// The same resource's JSON as RowBinary bytes, for the RowBinary rows of its spans.
+let lastResourceBinary: unknown;
+let lastResourceBinaryBytes: Buffer = Buffer.alloc(0);
+
+function resourceBinary(value: unknown, field: string): Buffer {
+  if (value !== undefined && value === lastResourceBinary) return lastResourceBinaryBytes;
+  const bytes = encodeRowBinaryString(resourceJson(value, field));
+  lastResourceBinary = value;
+  lastResourceBinaryBytes = bytes;
+  return bytes;
 }
 
 /**
- * Maps a decoded log record to its table row. The record's time is its own timestamp, else the time
- * the SDK observed it (OTLP allows either to be 0).
- * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a record no retry could store.
+ * Appends the span's row to `out` in RowBinary, in the column order of SPANS_COLUMNS: the same
+ * values as `spanToRow`. Nothing is appended when the span is invalid.
+ * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a span no retry could store.
  */
-export function logToRow(log: LogRow): LogsTableRow {
+export function spanToRowBinary(span: SpanRow, out: RowBinaryWriter): void {
+  if (!span.spanId || !span.traceId) throw invalid('span without trace id or span id');
+  const start = parseNanos(span.startTimeUnixNano, 'startTimeUnixNano');
+  const end = parseNanos(span.endTimeUnixNano, 'endTimeUnixNano');
+  const kind = checkByte(span.kind, 'kind');
+  const statusCode = checkByte(span.statusCode, 'statusCode');
+  const attributes = json(span.attributes, 'attributes');
+  const resource = resourceBinary(span.resourceAttributes, 'resourceAttributes');
+  const events = eventsJson(span.events);
+  // Every check is above: from here on the row is written whole.
+  out.string(span.correlationId);
+  out.string(span.traceId);
+  out.string(span.spanId);
+  out.string(span.parentSpanId);
+  out.uint32(start.seconds);
+  out.uint64Nanos(start.seconds, start.nanos);
+  out.uint64Nanos(end.seconds, end.nanos);
+  const duration = durationNanos(start, end);
+  if (typeof duration === 'bigint') out.uint64Big(duration);
+  else out.uint64(duration);
+  out.string(span.serviceName);
+  out.string(span.name);
+  out.uint8(kind);
+  out.uint8(statusCode);
+  out.string(span.statusMessage);
+  out.string(span.tenant);
+  out.string(runIdOf(span.attributes));
+  out.string(span.scopeName);
+  out.string(attributes);
+  out.raw(resource);
+  out.string(events);
+}
+
+/**
+ * A log record's time (its own timestamp, else the time the SDK observed it: OTLP allows either to be
+ * 0) and observed time, after the checks every log row needs.
+ */
+function logTimes(log: LogRow): { time: Nanos; observed: Nanos } {
   if (!log.logId) throw invalid('log record without log id');
   const observed = parseNanos(log.observedTimeUnixNano || '0', 'observedTimeUnixNano');
   const own = parseNanos(log.timeUnixNano || '0', 'timeUnixNano');
-  const time = own.seconds > 0 || own.nanos > 0 ? own : observed;
+  return { time: own.seconds > 0 || own.nanos > 0 ? own : observed, observed };
+}
+
+/**
+ * Maps a decoded log record to its table row (times as logTimes picks them).
+ * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a record no retry could store.
+ */
+export function logToRow(log: LogRow): LogsTableRow {
+  const { time, observed } = logTimes(log);
   return {
     correlation_id: log.correlationId,
     trace_id: log.traceId,
@@ -232,7 +254,30 @@ export function logToRow(log: LogRow): LogsTableRow {
   };
 }
 
-/** The log record's row as one JSONEachRow line: `JSON.stringify(logToRow(log))`. */
-export function logToLine(log: LogRow): string {
-  return JSON.stringify(logToRow(log));
+/**
+ * Appends the log record's row to `out` in RowBinary, in the column order of LOGS_COLUMNS: the same
+ * values as `logToRow`. Nothing is appended when the record is invalid.
+ * @throws PermanentError (CLICKHOUSE_ROW_INVALID) for a record no retry could store.
+ */
+export function logToRowBinary(log: LogRow, out: RowBinaryWriter): void {
+  const { time, observed } = logTimes(log);
+  const severity = checkByte(log.severityNumber, 'severityNumber');
+  const attributes = json(log.attributes, 'attributes');
+  const resource = resourceBinary(log.resourceAttributes, 'resourceAttributes');
+  // Every check is above: from here on the row is written whole.
+  out.string(log.correlationId);
+  out.string(log.traceId);
+  out.string(log.spanId);
+  out.string(log.logId);
+  out.uint32(time.seconds);
+  out.uint64Nanos(time.seconds, time.nanos);
+  out.uint64Nanos(observed.seconds, observed.nanos);
+  out.uint8(severity);
+  out.string(log.severityText);
+  out.string(log.body);
+  out.string(log.serviceName);
+  out.string(log.tenant);
+  out.string(runIdOf(log.attributes));
+  out.string(attributes);
+  out.raw(resource);
 }

@@ -4,7 +4,7 @@
  * ClickHouse 18.16 has no query parameters (`{name:Type}` arrives in 19.x), so on old servers values
  * that end up in a query are written as literals. Everything that does so goes through these functions,
  * which are tested by a round trip through the real server (sql-literal.int.test.ts). Inserted data
- * never passes here: rows travel as JSONEachRow, which needs no escaping.
+ * never passes here: rows travel as RowBinary, which needs no escaping.
  */
 
 // A lone surrogate cannot be encoded as UTF-8, so the server would receive U+FFFD instead of what the
