@@ -11,29 +11,31 @@
 
 const TWO_32 = 4_294_967_296;
 const NANOS_PER_SECOND = 1_000_000_000;
+const EMPTY = Buffer.alloc(0);
 
 /** A growable byte buffer that RowBinary values are appended to. */
 export class RowBinaryWriter {
-  private buf: Buffer;
+  // Nothing is allocated until the first value: a sink write makes a writer per table, most often
+  // for one table only.
+  private buf: Buffer = EMPTY;
   private at = 0;
 
-  constructor(initialBytes = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
-  }
+  /** @param initialBytes the first allocation, a guess of the whole size (it doubles when short). */
+  constructor(private readonly initialBytes = 64 * 1024) {}
 
   /** Bytes written so far. */
   get length(): number {
     return this.at;
   }
 
-  /** The bytes written so far (a view, valid until the next write or reset). */
+  /** The bytes written so far (a view of the current buffer, which a later write may replace). */
   bytes(): Buffer {
     return this.buf.subarray(0, this.at);
   }
 
   private ensure(bytes: number): void {
     if (this.at + bytes <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, this.initialBytes, 1);
     while (size < this.at + bytes) size *= 2;
     const grown = Buffer.allocUnsafe(size);
     this.buf.copy(grown, 0, 0, this.at);
