@@ -17,3 +17,21 @@ export function readTopicKeyValues(topic: string): string[] {
   const out = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n']);
   return out.toString().split('\n').filter((l) => l !== '');
 }
+
+/** Every message of the topic from the beginning, in offset order per partition, values as bytes. */
+export function readTopicMessages(topic: string): Array<{ partition: number; key: string; value: Buffer }> {
+  const brokers = loadStackEndpoints().kafka.brokers;
+  // One read (two would interleave the partitions differently): a header line with the partition and
+  // the key's and value's lengths (-1 for null), then the key's and the value's bytes.
+  const raw = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%p %K %S\n%k%s']);
+  const out: Array<{ partition: number; key: string; value: Buffer }> = [];
+  for (let i = 0; i < raw.length; ) {
+    const eol = raw.indexOf(0x0a, i);
+    const [partition, keyLength, valueLength] = raw.subarray(i, eol).toString().split(' ').map(Number) as [number, number, number];
+    const keyEnd = eol + 1 + Math.max(keyLength, 0);
+    const valueEnd = keyEnd + Math.max(valueLength, 0);
+    out.push({ partition, key: raw.subarray(eol + 1, keyEnd).toString(), value: raw.subarray(keyEnd, valueEnd) });
+    i = valueEnd;
+  }
+  return out;
+}

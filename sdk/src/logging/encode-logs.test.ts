@@ -2,16 +2,12 @@
 // protobufjs from the official .proto files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import protobuf from 'protobufjs';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { otlpRequestTypes } from '../../../test/stack/otlp-protos';
 import type { LogEntry } from '../exporter/exporter';
 import { LOG_ID_ATTRIBUTE, MAX_LOGS_MESSAGE_BYTES, encodeLogs } from './encode-logs';
 
-const protoRoot = join(__dirname, '..', '..', '..', 'collector', 'proto');
-const pbRoot = new protobuf.Root();
-pbRoot.resolvePath = (_origin, target) => join(protoRoot, target);
-const LogsRequest = pbRoot.loadSync(['opentelemetry/proto/collector/logs/v1/logs_service.proto']).resolveAll().lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
+const LogsRequest = otlpRequestTypes().logsRequest;
 
 type Attr = { key: string; value: { stringValue?: string } };
 type Decoded = { resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<{ body?: { stringValue?: string }; traceId?: number[]; attributes: Attr[] }> }> }> };

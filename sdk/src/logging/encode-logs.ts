@@ -12,7 +12,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { ATTR } from '../contract';
 import type { LogEntry } from '../exporter/exporter';
-import type { KafkaMessage } from '../tracing/encode-spans';
+import { MAX_OTLP_MESSAGE_BYTES, type KafkaMessage } from '../transport/kafka-message';
 
 /** Attribute carrying the record's stable id, for deduplication by consumers. */
 export const LOG_ID_ATTRIBUTE = 'hindsight.log_id';
@@ -74,11 +74,8 @@ export function toLogRecord(entry: LogEntry, resource: Resource): ReadableLogRec
   };
 }
 
-/**
- * Largest encoded logs message: the collector fetches at most 1 MiB per partition and Kafka's default
- * `message.max.bytes` is 1 MB; a batch that encodes larger is split in halves until each part fits.
- */
-export const MAX_LOGS_MESSAGE_BYTES = 256 * 1024;
+/** Largest encoded logs message (see {@link MAX_OTLP_MESSAGE_BYTES}). */
+export const MAX_LOGS_MESSAGE_BYTES = MAX_OTLP_MESSAGE_BYTES;
 
 /**
  * The message key of a batch: the first record's log id. Nothing reads a logs message by key (a batch

@@ -3,13 +3,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { threadId as appThreadId } from 'node:worker_threads';
+import { context, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
-import { createTestTopic, readTopicKeyValues } from '../../../test/stack/kafka-topics';
+import { createTestTopic, readTopicKeyValues, readTopicMessages } from '../../../test/stack/kafka-topics';
+import { otlpRequestTypes } from '../../../test/stack/otlp-protos';
 import type { JournalEvent } from '../contract';
 import { Diagnostics } from '../diagnostics/diagnostics';
 import { resolveOptions } from '../options/resolve';
 import { KafkaExporter } from './kafka-exporter';
+import { partitionOfKey } from './partitioner';
 
 const brokers = loadStackEndpoints().kafka.brokers;
 
@@ -38,6 +42,55 @@ for (const producerThread of [true, false]) {
       return `${line.slice(0, cut)}:${(JSON.parse(line.slice(cut + 1)) as { message: string }).message}`;
     });
     assert.deepEqual(messages, ['r1:one', 'r1:two', 'r2:three']);
+    assert.deepEqual(failures, []);
+  });
+}
+
+/** `traces` traces of a root and a child span each, ended. */
+function endedSpans(traces: number): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('kafka-exporter-test');
+  for (let t = 0; t < traces; t++) {
+    const root = tracer.startSpan(`root ${t}`);
+    tracer.startSpan(`child ${t}`, {}, trace.setSpan(context.active(), root)).end();
+    root.end();
+  }
+  return memory.getFinishedSpans();
+}
+
+for (const producerThread of [true, false]) {
+  test(`kafka.producerThread ${producerThread}: every span lands on its trace's partition; after the first send, one message per partition`, async () => {
+    const PARTITIONS = 4;
+    const spansTopic = await createTestTopic('kx-spans', PARTITIONS);
+    const o = resolveOptions({ serviceName: 'kafka-exporter-test', kafka: { brokers, producerThread, topics: { spans: spansTopic } } });
+    const failures: string[] = [];
+    const exporter = new KafkaExporter({ kafka: o.kafka!, resource: resourceFromAttributes({}), diagnostics: new Diagnostics((error) => failures.push(error.message)) });
+    const first = endedSpans(40);
+    const second = endedSpans(40);
+    try {
+      assert.deepEqual(await exporter.export({ kind: 'spans', items: first }), { ok: true });
+      assert.deepEqual(await exporter.export({ kind: 'spans', items: second }), { ok: true });
+    } finally {
+      await exporter.shutdown();
+    }
+    const { traceRequest } = otlpRequestTypes();
+    type Decoded = { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: number[]; spanId: number[] }> }> }> };
+    const sent = readTopicMessages(spansTopic).map((m) => {
+      const req = traceRequest.toObject(traceRequest.decode(m.value), { bytes: Array }) as Decoded;
+      const spans = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+      return { partition: m.partition, key: m.key, ids: spans.map((s) => ({ traceId: Buffer.from(s.traceId).toString('hex'), spanId: Buffer.from(s.spanId).toString('hex') })) };
+    });
+    // The first batch goes before the producer knows the topic: one message per trace.
+    const firstTraces = new Set(first.map((s) => s.spanContext().traceId));
+    const perTrace = sent.filter((m) => m.ids.every((id) => firstTraces.has(id.traceId)));
+    const grouped = sent.filter((m) => !perTrace.includes(m));
+    assert.equal(perTrace.length, 40);
+    assert.ok(grouped.length >= 1 && grouped.length <= PARTITIONS, `${grouped.length} messages for the second batch`);
+    for (const m of sent) {
+      for (const { traceId } of m.ids) assert.equal(m.partition, partitionOfKey(traceId, PARTITIONS), `trace ${traceId} on partition ${m.partition}`);
+    }
+    const spanIds = (spans: ReadableSpan[]) => spans.map((s) => s.spanContext().spanId).sort();
+    assert.deepEqual(sent.flatMap((m) => m.ids.map((id) => id.spanId)).sort(), spanIds([...first, ...second]));
     assert.deepEqual(failures, []);
   });
 }

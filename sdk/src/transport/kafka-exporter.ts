@@ -9,7 +9,8 @@ import type { AuditEvent, JournalEvent } from '../contract';
 import type { ExportBatch, ExportResult, Exporter } from '../exporter/exporter';
 import type { ResolvedOptions } from '../options/resolve';
 import { encodeLogs } from '../logging/encode-logs';
-import { encodeSpans, type KafkaMessage } from '../tracing/encode-spans';
+import { encodeSpans } from '../tracing/encode-spans';
+import type { KafkaMessage } from './kafka-message';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { KafkaProducer, isRetriable, type MessageSender, type ProducerConnection } from './kafka-producer';
 import { ProducerThread } from './producer-thread';
@@ -53,7 +54,7 @@ export class KafkaExporter implements Exporter {
     const t = this.config.kafka.topics;
     switch (batch.kind) {
       case 'spans':
-        return { topic: t.spans, ...encodeSpans(batch.items) };
+        return { topic: t.spans, ...encodeSpans(batch.items, this.sender.partitionCount(t.spans)) };
       case 'logs':
         return { topic: t.logs, ...encodeLogs(batch.items, this.config.resource) };
       case 'audit':

@@ -7,12 +7,17 @@
  */
 import { Kafka, logLevel as KafkaLogLevel, type Producer, type SASLOptions, type logCreator } from 'kafkajs';
 import type { ExportResult } from '../exporter/exporter';
-import type { KafkaMessage } from '../tracing/encode-spans';
+import type { KafkaMessage } from './kafka-message';
 import { javaCompatiblePartitioner } from './partitioner';
 
 /** Sends encoded messages to one topic and says how it went; never throws. */
 export interface MessageSender {
   send(topic: string, messages: KafkaMessage[]): Promise<ExportResult>;
+  /**
+   * How many partitions `topic` had when the producer last sent to it; undefined before that. Lets an
+   * encoder put the spans of many traces that share a partition into one message.
+   */
+  partitionCount(topic: string): number | undefined;
   /** Disconnects; later sends fail. Idempotent. */
   close(): Promise<void>;
 }
@@ -35,6 +40,8 @@ export class KafkaProducer implements MessageSender {
   private readonly producer: Producer;
   private connecting: Promise<void> | undefined;
   private closed = false;
+  /** Partitions per topic as the partitioner last saw them (kafkajs keeps its metadata to itself). */
+  private readonly partitions = new Map<string, number>();
 
   /** `warn` receives kafkajs's warnings and errors (connection errors also surface as send results). */
   constructor(connection: ProducerConnection, warn: (message: string) => void) {
@@ -56,8 +63,15 @@ export class KafkaProducer implements MessageSender {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      // kafkajs's default partitioning, with a cheaper murmur2 (see partitioner.ts).
-      createPartitioner: javaCompatiblePartitioner,
+      // kafkajs's default partitioning, with a cheaper murmur2 (see partitioner.ts), noting each
+      // topic's partition count on the way.
+      createPartitioner: () => {
+        const pick = javaCompatiblePartitioner();
+        return (args) => {
+          this.partitions.set(args.topic, args.partitionMetadata.length);
+          return pick(args);
+        };
+      },
       retry: { retries: 3, initialRetryTime: 100, maxRetryTime: 1000 },
     });
     this.producer.on(this.producer.events.DISCONNECT, () => {
@@ -85,6 +99,10 @@ export class KafkaProducer implements MessageSender {
       const err = error instanceof Error ? error : new Error(String(error));
       return { ok: false, error: err, retriable: isRetriable(err) };
     }
+  }
+
+  partitionCount(topic: string): number | undefined {
+    return this.partitions.get(topic);
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * typed array's whole underlying ArrayBuffer, so posting the values as they are would copy the pool
  * once per message. Packed, the values cross as one transferred ArrayBuffer: no copy at all.
  */
-import type { KafkaMessage } from '../tracing/encode-spans';
+import type { KafkaMessage } from './kafka-message';
 
 /** Messages as they cross to the producer thread: keys, and each value's end offset in `bytes`. */
 export interface PackedMessages {

@@ -52,6 +52,11 @@ export function murmur2(key: string | Buffer): number {
 
 const toPositive = (x: number): number => x & 0x7fffffff;
 
+/** The partition of `numPartitions` that a message with `key` goes to (kafkajs's default rule for a key). */
+export function partitionOfKey(key: string | Buffer, numPartitions: number): number {
+  return toPositive(murmur2(key)) % numPartitions;
+}
+
 /**
  * kafkajs's `Partitioners.DefaultPartitioner`, rule for rule: an explicit partition wins, a key picks
  * `murmur2(key) % partitions`, no key goes round-robin over the partitions that have a leader.
@@ -61,7 +66,7 @@ export const javaCompatiblePartitioner: ICustomPartitioner = () => {
   return ({ topic, partitionMetadata, message }: PartitionerArgs): number => {
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     const numPartitions = partitionMetadata.length;
-    if (message.key !== null && message.key !== undefined) return toPositive(murmur2(message.key)) % numPartitions;
+    if (message.key !== null && message.key !== undefined) return partitionOfKey(message.key, numPartitions);
     const counter = (counters.get(topic) ?? randomBytes(4).readUInt32BE(0)) + 1;
     counters.set(topic, counter);
     const available = partitionMetadata.filter((p) => p.leader >= 0);

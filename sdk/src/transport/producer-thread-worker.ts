@@ -16,10 +16,11 @@ const producer = new KafkaProducer(connection, (message) => post({ type: 'warn',
 
 port.on('message', (message: ToProducerThread) => {
   if (message.type === 'send') {
-    const { id } = message;
-    void producer.send(message.topic, unpackMessages(message.packed)).then((result) =>
-      post(result.ok ? { type: 'result', id, ok: true } : { type: 'result', id, ok: false, name: result.error.name, message: result.error.message, retriable: result.retriable }),
-    );
+    const { id, topic } = message;
+    void producer.send(topic, unpackMessages(message.packed)).then((result) => {
+      const partitions = producer.partitionCount(topic);
+      post(result.ok ? { type: 'result', id, ok: true, partitions } : { type: 'result', id, ok: false, name: result.error.name, message: result.error.message, retriable: result.retriable, partitions });
+    });
     return;
   }
   producer.close().then(

@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExportResult } from '../exporter/exporter';
-import type { KafkaMessage } from '../tracing/encode-spans';
+import type { KafkaMessage } from './kafka-message';
 import { KafkaProducer, type MessageSender, type ProducerConnection } from './kafka-producer';
 import { packMessages, type PackedMessages } from './message-packing';
 
@@ -24,8 +24,8 @@ export type ToProducerThread = { type: 'send'; id: number; topic: string; packed
 
 /** Messages from the producer thread to the app's thread. */
 export type FromProducerThread =
-  | { type: 'result'; id: number; ok: true }
-  | { type: 'result'; id: number; ok: false; name: string; message: string; retriable: boolean }
+  | { type: 'result'; id: number; ok: true; partitions: number | undefined }
+  | { type: 'result'; id: number; ok: false; name: string; message: string; retriable: boolean; partitions: number | undefined }
   | { type: 'warn'; message: string }
   | { type: 'closed'; error?: string };
 
@@ -54,6 +54,8 @@ export class ProducerThread implements MessageSender {
   private readonly pending = new Map<number, { topic: string; messages: KafkaMessage[]; resolve: (result: ExportResult) => void }>();
   private nextId = 1;
   private closed = false;
+  /** Partitions per topic as the thread's producer reported them with its last result for the topic. */
+  private readonly partitions = new Map<string, number>();
   private onClosed: ((error?: string) => void) | undefined;
 
   constructor(
@@ -77,6 +79,10 @@ export class ProducerThread implements MessageSender {
       this.pending.set(id, { topic, messages, resolve });
       worker.postMessage({ type: 'send', id, topic, packed } satisfies ToProducerThread, [packed.bytes.buffer]);
     });
+  }
+
+  partitionCount(topic: string): number | undefined {
+    return this.inThread?.partitionCount(topic) ?? this.partitions.get(topic);
   }
 
   async close(): Promise<void> {
@@ -136,8 +142,10 @@ export class ProducerThread implements MessageSender {
     switch (message.type) {
       case 'result': {
         this.answered = true;
-        const resolve = this.pending.get(message.id)?.resolve;
+        const batch = this.pending.get(message.id);
         this.pending.delete(message.id);
+        if (batch !== undefined && message.partitions !== undefined) this.partitions.set(batch.topic, message.partitions);
+        const resolve = batch?.resolve;
         if (message.ok) resolve?.({ ok: true });
         else resolve?.({ ok: false, error: Object.assign(new Error(message.message), { name: message.name }), retriable: message.retriable });
         return;
