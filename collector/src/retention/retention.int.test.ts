@@ -212,3 +212,53 @@ describe('Postgres retention of the default partition\'s expired rows (local sta
     await assert.rejects(writer.query('DELETE FROM hindsight.journal_event_default'), { code: '42501' });
   });
 });
+
+describe('the pin-mode rule is hindsight.pin_keeps, in one place (local stack)', () => {
+  let db: TestDatabase;
+  let writer: Client;
+  let sink: PostgresSink;
+  const run = uniqueId('rule-full');
+
+  before(async () => {
+    db = await createTestDatabase('pinkeeps');
+    await db.admin.query('SELECT hindsight.ensure_journal_partitions(7, 12)');
+    writer = await db.connect(db.writerUrl);
+    sink = createPostgresSink({ url: db.writerUrl, role: '' });
+    await sink.start();
+    // One old event in its day's partition, one late event in the default partition; the run pinned FULL.
+    const batch = [journalRecord(run, 1, { severity: 'ERROR', ts: tsDaysAgo(10, 1) }), journalRecord(run, 2, { severity: 'ERROR', ts: tsDaysAgo(20, 2) })];
+    assert.deepEqual(await sink.write(batch), { status: 'written' });
+    assert.equal(await pinRun(writer, run, 'FULL'), true);
+  });
+  after(async () => {
+    await sink?.shutdown();
+    await db?.drop();
+  });
+
+  it('keeps FULL: every severity; SLIM: all but DEBUG; ERRORS_ONLY: WARN and ERROR (as the writer)', async () => {
+    const { rows } = await writer.query<{ mode: string; severity: string; keeps: boolean }>(
+      `SELECT m::text AS mode, s AS severity, hindsight.pin_keeps(m, s) AS keeps
+         FROM unnest(enum_range(NULL::hindsight.pin_mode)) m, unnest(ARRAY['DEBUG', 'INFO', 'WARN', 'ERROR']) s`,
+    );
+    const kept = (mode: string) => rows.filter((r) => r.mode === mode && r.keeps).map((r) => r.severity);
+    assert.deepEqual(kept('FULL'), ['DEBUG', 'INFO', 'WARN', 'ERROR']);
+    assert.deepEqual(kept('SLIM'), ['INFO', 'WARN', 'ERROR']);
+    assert.deepEqual(kept('ERRORS_ONLY'), ['WARN', 'ERROR']);
+  });
+
+  it('the dry run, the partition retirement and the default-partition retirement all follow it', async () => {
+    const old = partitionOf(10);
+    const dryRun = async () => {
+      const report = await runPostgresRetention({ db: writer, days: 7, dryRun: true });
+      return [report.actions.find((a) => a.partition === old)?.archivedRows, report.defaultPartition?.archivedRows];
+    };
+    assert.deepEqual(await dryRun(), [1, 1]);
+    // A rule that keeps nothing, swapped in by the owner: every place that archives must now archive nothing.
+    await db.admin.query('CREATE OR REPLACE FUNCTION hindsight.pin_keeps(mode hindsight.pin_mode, severity text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT false $$');
+    assert.deepEqual(await dryRun(), [0, 0]);
+    const report = await runPostgresRetention({ db: writer, days: 7 });
+    assert.deepEqual([report.actions.find((a) => a.partition === old)?.archivedRows, report.defaultPartition?.archivedRows], [0, 0]);
+    assert.equal(Number((await db.admin.query<{ n: string }>('SELECT count(*) AS n FROM hindsight.journal_event_archive')).rows[0]?.n), 0);
+    assert.equal(Number((await db.admin.query<{ n: string }>('SELECT count(*) AS n FROM hindsight.journal_event WHERE run_id = $1', [run])).rows[0]?.n), 0, 'both events retired');
+  });
+});

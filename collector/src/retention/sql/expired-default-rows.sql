@@ -12,8 +12,6 @@ WITH expired AS (
 SELECT (SELECT count(*) FROM expired)::bigint AS deleted,
        (SELECT count(*) FROM expired e
           JOIN hindsight.journal_run r ON r.run_id = e.run_id AND r.pinned
-         WHERE (r.pin_mode = 'FULL'
-                OR (r.pin_mode = 'SLIM' AND e.severity <> 'DEBUG')
-                OR (r.pin_mode = 'ERRORS_ONLY' AND e.severity IN ('WARN', 'ERROR')))
+         WHERE hindsight.pin_keeps(r.pin_mode, e.severity)
            AND NOT EXISTS (SELECT 1 FROM hindsight.journal_event_archive a WHERE a.event_id = e.event_id))::bigint AS archived,
        ((now() AT TIME ZONE 'UTC')::date - $1::integer)::text AS before

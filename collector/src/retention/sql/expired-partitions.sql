@@ -16,9 +16,7 @@ SELECT p.partition,
        (SELECT count(*) FROM hindsight.journal_event e
           JOIN hindsight.journal_run r ON r.run_id = e.run_id AND r.pinned
          WHERE e.ts >= p.day::timestamp AT TIME ZONE 'UTC' AND e.ts < (p.day + 1)::timestamp AT TIME ZONE 'UTC'
-           AND (r.pin_mode = 'FULL'
-                OR (r.pin_mode = 'SLIM' AND e.severity <> 'DEBUG')
-                OR (r.pin_mode = 'ERRORS_ONLY' AND e.severity IN ('WARN', 'ERROR')))
+           AND hindsight.pin_keeps(r.pin_mode, e.severity)
            AND NOT EXISTS (SELECT 1 FROM hindsight.journal_event_archive a WHERE a.event_id = e.event_id))::bigint AS archivable
 FROM parts p
 WHERE p.day < (now() AT TIME ZONE 'UTC')::date - $1::integer
