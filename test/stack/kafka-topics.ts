@@ -27,6 +27,7 @@ export function readTopicMessages(topic: string): Array<{ partition: number; key
   const out: Array<{ partition: number; key: string; value: Buffer }> = [];
   for (let i = 0; i < raw.length; ) {
     const eol = raw.indexOf(0x0a, i);
+    if (eol < 0) throw new Error(`${topic}: kcat output ends inside a message header at byte ${i}`);
     const [partition, keyLength, valueLength] = raw.subarray(i, eol).toString().split(' ').map(Number) as [number, number, number];
     const keyEnd = eol + 1 + Math.max(keyLength, 0);
     const valueEnd = keyEnd + Math.max(valueLength, 0);
