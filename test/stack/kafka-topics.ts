@@ -13,9 +13,7 @@ export async function createTestTopic(prefix: string, partitions = 1): Promise<s
 
 /** Every message of the topic from the beginning, as `key=value` (value as text), in offset order per partition. */
 export function readTopicKeyValues(topic: string): string[] {
-  const brokers = loadStackEndpoints().kafka.brokers;
-  const out = execFileSync('kcat', ['-C', '-b', brokers.join(','), '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%k=%s\n']);
-  return out.toString().split('\n').filter((l) => l !== '');
+  return readTopicMessages(topic).map((m) => `${m.key}=${m.value.toString()}`);
 }
 
 /** Every message of the topic from the beginning, in offset order per partition, values as bytes. */

@@ -12,6 +12,19 @@ const DAY_MS = 86_400_000;
 const tsDaysAgo = (days: number, n: number): string => formatTimestampMicros(BigInt(Date.now() - days * DAY_MS) * 1000n + BigInt(n));
 const partitionOf = (days: number): string => `journal_event_p${new Date(Date.now() - days * DAY_MS).toISOString().slice(0, 10).replace(/-/g, '')}`;
 
+/**
+ * A fresh migrated database with journal partitions back to 12 days, the writer's connection and a
+ * started Postgres sink writing as the writer.
+ */
+async function retentionFixture(name: string): Promise<{ db: TestDatabase; writer: Client; sink: PostgresSink }> {
+  const db = await createTestDatabase(name);
+  await db.admin.query('SELECT hindsight.ensure_journal_partitions(7, 12)');
+  const writer = await db.connect(db.writerUrl);
+  const sink = createPostgresSink({ url: db.writerUrl, role: '' });
+  await sink.start();
+  return { db, writer, sink };
+}
+
 describe('Postgres retention with pinned runs (local stack)', () => {
   let db: TestDatabase;
   let writer: Client;
@@ -23,12 +36,8 @@ describe('Postgres retention with pinned runs (local stack)', () => {
     journalRecord(runId, ++n, { severity, ts: tsDaysAgo(daysAgo, n), details, kind: `step.${severity.toLowerCase()}` });
 
   before(async () => {
-    db = await createTestDatabase('retention');
     // Partitions back to 12 days, so the old events land in their own day's partition.
-    await db.admin.query('SELECT hindsight.ensure_journal_partitions(7, 12)');
-    writer = await db.connect(db.writerUrl);
-    sink = createPostgresSink({ url: db.writerUrl, role: '' });
-    await sink.start();
+    ({ db, writer, sink } = await retentionFixture('retention'));
     const batch = [
       event(runs.full, 'DEBUG', { payload: 'raw-1' }),
       event(runs.full, 'INFO', { payload: 'raw-2', keep: 1 }),
@@ -134,11 +143,7 @@ describe('Postgres retention of the default partition\'s expired rows (local sta
   const idOf = (rec: ReturnType<typeof journalRecord>) => (rec.kind === 'journal' ? rec.event.event_id : '');
 
   before(async () => {
-    db = await createTestDatabase('retdefault');
-    await db.admin.query('SELECT hindsight.ensure_journal_partitions(7, 12)');
-    writer = await db.connect(db.writerUrl);
-    sink = createPostgresSink({ url: db.writerUrl, role: '' });
-    await sink.start();
+    ({ db, writer, sink } = await retentionFixture('retdefault'));
     const batch = [
       late(runs.full, 'DEBUG', { payload: 'raw' }),
       late(runs.full, 'ERROR'),
@@ -220,11 +225,7 @@ describe('the pin-mode rule is hindsight.pin_keeps, in one place (local stack)',
   const run = uniqueId('rule-full');
 
   before(async () => {
-    db = await createTestDatabase('pinkeeps');
-    await db.admin.query('SELECT hindsight.ensure_journal_partitions(7, 12)');
-    writer = await db.connect(db.writerUrl);
-    sink = createPostgresSink({ url: db.writerUrl, role: '' });
-    await sink.start();
+    ({ db, writer, sink } = await retentionFixture('pinkeeps'));
     // One old event in its day's partition, one late event in the default partition; the run pinned FULL.
     const batch = [journalRecord(run, 1, { severity: 'ERROR', ts: tsDaysAgo(10, 1) }), journalRecord(run, 2, { severity: 'ERROR', ts: tsDaysAgo(20, 2) })];
     assert.deepEqual(await sink.write(batch), { status: 'written' });

@@ -88,14 +88,18 @@ function run<T extends ContractEvent>(schema: CompiledSchema<T>, value: unknown,
   return { ok: false, errors };
 }
 
+/** The v1 validators given a bound on the event's serialized size (Infinity: unknown). */
+const auditV1Within = (value: unknown, serializedAtMost: number) => run<AuditEvent>(auditV1, value, serializedAtMost);
+const journalV1Within = (value: unknown, serializedAtMost: number) => run<JournalEvent>(journalV1, value, serializedAtMost);
+
 /** Validates a `hindsight.audit` v1 event; the result lists every violation with its field path. */
 export function validateAuditEvent(value: unknown): ValidationResult<AuditEvent> {
-  return run<AuditEvent>(auditV1, value, Infinity);
+  return auditV1Within(value, Infinity);
 }
 
 /** Validates a `hindsight.journal` v1 event; the result lists every violation with its field path. */
 export function validateJournalEvent(value: unknown): ValidationResult<JournalEvent> {
-  return run<JournalEvent>(journalV1, value, Infinity);
+  return journalV1Within(value, Infinity);
 }
 
 /**
@@ -119,12 +123,12 @@ function serializeChecked<T extends ContractEvent>(validate: (value: unknown, se
 
 /** {@link validateAuditEvent}, returning the event with its JSON text (the Kafka message value). */
 export function serializeAuditEvent(value: unknown): ValidationResult<SerializedEvent<AuditEvent>> {
-  return serializeChecked<AuditEvent>((v, bound) => run(auditV1, v, bound), value);
+  return serializeChecked(auditV1Within, value);
 }
 
 /** {@link validateJournalEvent}, returning the event with its JSON text (the Kafka message value). */
 export function serializeJournalEvent(value: unknown): ValidationResult<SerializedEvent<JournalEvent>> {
-  return serializeChecked<JournalEvent>((v, bound) => run(journalV1, v, bound), value);
+  return serializeChecked(journalV1Within, value);
 }
 
 type Validator = (v: unknown, serializedAtMost: number) => ValidationResult<ContractEvent>;
@@ -140,8 +144,8 @@ export const VALIDATORS: Readonly<Record<string, Readonly<Record<number, (v: unk
 
 /** The same validators, taking the size bound parse.ts knows; keyed exactly like VALIDATORS. */
 const BOUNDED_VALIDATORS: Readonly<Record<string, Readonly<Record<number, Validator>>>> = {
-  [SCHEMA_NAMES.audit]: { 1: (v, bound) => run<AuditEvent>(auditV1, v, bound) },
-  [SCHEMA_NAMES.journal]: { 1: (v, bound) => run<JournalEvent>(journalV1, v, bound) },
+  [SCHEMA_NAMES.audit]: { 1: auditV1Within },
+  [SCHEMA_NAMES.journal]: { 1: journalV1Within },
 };
 
 /** Validates any contract event by its `schema` field (name, then version). */

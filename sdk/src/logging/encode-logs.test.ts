@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { otlpRequestTypes } from '../../../test/stack/otlp-protos';
 import type { LogEntry } from '../exporter/exporter';
-import { LOG_ID_ATTRIBUTE, MAX_LOGS_MESSAGE_BYTES, encodeLogs } from './encode-logs';
+import { MAX_OTLP_MESSAGE_BYTES } from '../transport/kafka-message';
+import { LOG_ID_ATTRIBUTE, encodeLogs } from './encode-logs';
 
 const LogsRequest = otlpRequestTypes().logsRequest;
 
@@ -43,7 +44,7 @@ test('a batch larger than the message limit is split, every record kept once and
   const { messages, failed } = encodeLogs(entries, resource);
   assert.equal(failed, 0);
   assert.ok(messages.length > 1, `${messages.length} messages`);
-  for (const m of messages) assert.ok(m.value.byteLength <= MAX_LOGS_MESSAGE_BYTES, `${m.value.byteLength} bytes`);
+  for (const m of messages) assert.ok(m.value.byteLength <= MAX_OTLP_MESSAGE_BYTES, `${m.value.byteLength} bytes`);
   const decoded = messages.flatMap((m) => {
     const r = records(m.value);
     assert.equal(m.key, logId(r[0]!));

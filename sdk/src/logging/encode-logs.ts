@@ -1,7 +1,7 @@
 /**
  * Encodes pino records as Kafka messages: OTLP `ExportLogsServiceRequest` protobuf, one message per
  * export batch (as the OpenTelemetry Collector's Kafka exporter sends them), split only to keep a
- * message under {@link MAX_LOGS_MESSAGE_BYTES}. Each Kafka message costs the producer far more than a
+ * message under {@link MAX_OTLP_MESSAGE_BYTES}. Each Kafka message costs the producer far more than a
  * record in it (record framing, partitioning, CRC): one per trace id made it one message per request
  * in a typical service. Runs in the background flush, never on the log call.
  */
@@ -74,9 +74,6 @@ export function toLogRecord(entry: LogEntry, resource: Resource): ReadableLogRec
   };
 }
 
-/** Largest encoded logs message (see {@link MAX_OTLP_MESSAGE_BYTES}). */
-export const MAX_LOGS_MESSAGE_BYTES = MAX_OTLP_MESSAGE_BYTES;
-
 /**
  * The message key of a batch: the first record's log id. Nothing reads a logs message by key (a batch
  * holds records of many traces); a distinct key per batch spreads batches over the partitions.
@@ -89,7 +86,7 @@ export function logsMessageKey(entries: readonly LogEntry[]): string {
 function encodeInto(entries: readonly LogEntry[], records: readonly ReadableLogRecord[], out: KafkaMessage[]): number {
   const bytes = ProtobufLogsSerializer.serializeRequest(records as ReadableLogRecord[]);
   if (bytes === undefined) return records.length;
-  if (bytes.byteLength > MAX_LOGS_MESSAGE_BYTES && records.length > 1) {
+  if (bytes.byteLength > MAX_OTLP_MESSAGE_BYTES && records.length > 1) {
     const half = records.length >> 1;
     return encodeInto(entries.slice(0, half), records.slice(0, half), out) + encodeInto(entries.slice(half), records.slice(half), out);
   }
