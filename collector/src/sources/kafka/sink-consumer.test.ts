@@ -183,43 +183,29 @@ test('flushWhenCaughtUp: a new assignment is unknown until each of its partition
   await consumer.stop(Date.now() + 5000);
 });
 
-test('partitions that fill the batch at once make full batches, not a full one and a partial one', async () => {
+test('a partition that waited for a write sends what gathered meanwhile as soon as that write ends', async () => {
   const { sink, consumer, deliver } = await startConsumer(4, 10_000);
   await deliver(0, 0, 4);
-  assert.deepEqual(sink.sizes, [4], 'the first full batch is written');
-  // Both fill the next batch while the first write runs: each waits for it.
+  // Partition 0 fills the next batch and partition 1 adds to it: both wait for the first write.
   const first = deliver(0, 4, 4);
   const second = deliver(1, 0, 2);
   await sleep(5);
   sink.release();
   await first;
   await sleep(5);
-  assert.deepEqual(sink.sizes, [4, 4], 'the next batch is maxRecords, not everything that gathered');
-  assert.deepEqual(sink.offsets[1], ['0:4', '0:5', '0:6', '0:7']);
+  assert.deepEqual(sink.sizes, [4, 5]);
+  // One record gathers while the second write runs; partition 1 still waits for that write.
+  await deliver(2, 0, 1);
+  sink.release();
+  await sleep(5);
+  assert.deepEqual(sink.sizes, [4, 5, 1], 'written when the second write ended, not after maxWaitMs (10 s)');
+  assert.deepEqual(sink.offsets[2], ['2:0']);
   sink.release();
   await second;
+  // The record partition 1 added after its wait is the final write of stop.
+  const stopped = consumer.stop(Date.now() + 5000);
   await sleep(5);
-  assert.deepEqual(sink.sizes, [4, 4], 'the other waiter does not send the 2 records left as a batch of its own');
-  await deliver(2, 0, 2);
-  await sleep(5);
-  assert.deepEqual(sink.sizes, [4, 4, 4], 'they go once the batch is full again');
-  assert.deepEqual(sink.offsets[2], ['1:0', '1:1', '2:0', '2:1']);
   sink.release();
-  await consumer.stop(Date.now() + 5000);
-});
-
-test('a batch never holds more than maxRecords when more gathered while a write ran', async () => {
-  const { sink, consumer, deliver } = await startConsumer(3, 10_000);
-  await deliver(0, 0, 3);
-  // Six records gather behind the running write, each partition waiting for it.
-  const waiting = [deliver(0, 3, 3), deliver(1, 0, 1), deliver(2, 0, 1), deliver(3, 0, 1)];
-  for (let i = 0; i < 3; i++) {
-    await sleep(5);
-    sink.release();
-  }
-  await Promise.all(waiting);
-  assert.deepEqual(sink.sizes, [3, 3, 3]);
-  assert.deepEqual(sink.offsets[1], ['0:3', '0:4', '0:5']);
-  assert.deepEqual(sink.offsets[2], ['1:0', '2:0', '3:0']);
-  await consumer.stop(Date.now() + 5000);
+  await stopped;
+  assert.deepEqual(sink.offsets[3], ['1:1']);
 });

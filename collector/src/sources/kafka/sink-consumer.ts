@@ -18,8 +18,6 @@ interface Buffered {
   origin: Origin;
   key: Buffer | null;
   value: Buffer | null;
-  /** How many of the waiting records it decoded to (they are consecutive in the batch). */
-  records: number;
 }
 
 /**
@@ -314,7 +312,7 @@ export class SinkConsumer {
         this.tracker.complete(topic, partition, message.offset);
       } else {
         for (const r of decoded.records) this.records.push(r);
-        this.messages.push({ origin, key: message.key, value: message.value, records: decoded.records.length });
+        this.messages.push({ origin, key: message.key, value: message.value });
         this.armTimer();
       }
       lastTaken = message.offset;
@@ -346,10 +344,10 @@ export class SinkConsumer {
    */
   private async startFlush(): Promise<void> {
     while (this.inFlight !== undefined) await this.inFlight;
-    // Partitions fill the one buffer concurrently, so several may have waited for the same full batch:
-    // the first took it, and the others must not send what gathered since as a partial batch (each
-    // insert has a fixed cost in the sinks, a ClickHouse part among others).
-    if (this.records.length < this.plan.batch.maxRecords) return;
+    // Several partitions may have waited for the same write: the first takes the full batch, each
+    // later one sends what gathered while the write before it ran, even if that is less than a batch.
+    // That keeps the sink writing back to back under load; holding those records until a batch is
+    // full cut the end-to-end maximum by a quarter (docs/benchmarks.md, tenth round).
     const run = this.flushInBackground('flush failed');
     const tracked: Promise<void> = run.finally(() => {
       if (this.inFlight === tracked) this.inFlight = undefined;
@@ -385,15 +383,16 @@ export class SinkConsumer {
   }
 
   /**
-   * Takes the waiting batch now (at most maxRecords: see takeBatch) and writes it after the writes
-   * before it (serialized: one write at a time per sink), then commits.
+   * Takes the waiting batch now (so a batch never grows past maxRecords while an earlier write runs)
+   * and writes it after the writes before it (serialized: one write at a time per sink), then commits.
    */
   flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const { records, messages } = this.takeBatch();
-    // What stays is due in maxWaitMs as usual (on stop, the final flushes take it).
-    if (this.records.length > 0 && !this.stopping) this.armTimer();
+    const records = this.records;
+    const messages = this.messages;
+    this.records = [];
+    this.messages = [];
     this.writesPending++;
     const run = this.chain.then(() => this.writeBatch(records, messages)).finally(() => {
       this.writesPending--;
@@ -401,25 +400,6 @@ export class SinkConsumer {
     });
     this.chain = run.catch(() => undefined);
     return run;
-  }
-
-  /**
-   * Takes the waiting messages, oldest first, up to `maxRecords` records (at least one message: a
-   * message's records are never split across batches, so one bigger than the limit goes alone). What
-   * partitions added while a full batch waited for the write before it stays for the next batch.
-   */
-  private takeBatch(): { records: SinkRecord[]; messages: Buffered[] } {
-    const max = this.plan.batch.maxRecords;
-    let count = 0;
-    let taken = 0;
-    while (taken < this.messages.length && (taken === 0 || count + this.messages[taken]!.records <= max)) count += this.messages[taken++]!.records;
-    if (taken === this.messages.length) {
-      const batch = { records: this.records, messages: this.messages };
-      this.records = [];
-      this.messages = [];
-      return batch;
-    }
-    return { records: this.records.splice(0, count), messages: this.messages.splice(0, taken) };
   }
 
   private async writeBatch(records: SinkRecord[], messages: Buffered[]): Promise<void> {
@@ -554,9 +534,7 @@ export class SinkConsumer {
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now() - 1000));
     try {
       while (this.inFlight !== undefined) await this.inFlight;
-      // A batch is at most maxRecords: what waits may take more than one write.
-      do await this.flush();
-      while (this.records.length > 0 && this.failing === undefined && !this.abort.signal.aborted);
+      await this.flush();
     } catch (err) {
       this.logger.warn('final flush failed; the batch will be consumed again', { error: err });
     } finally {
