@@ -22,3 +22,22 @@ export function otlpRequestTypes(): { traceRequest: protobuf.Type; logsRequest: 
   };
   return loaded;
 }
+
+/** A span as a test reads it back: ids in hex, name and attributes (string values). */
+export interface DecodedSpan {
+  traceId: string;
+  spanId: string;
+  name: string;
+  attributes: Array<{ key: string; value: { stringValue?: string } }>;
+}
+
+/** The spans of one `ExportTraceServiceRequest` message, in order. */
+export function decodeTraceRequest(value: Uint8Array): DecodedSpan[] {
+  const { traceRequest } = otlpRequestTypes();
+  type Raw = { resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<{ traceId: number[]; spanId: number[]; name: string; attributes?: DecodedSpan['attributes'] }> }> }> };
+  const req = traceRequest.toObject(traceRequest.decode(value), { bytes: Array }) as Raw;
+  const hex = (b: number[]) => Buffer.from(b).toString('hex');
+  return (req.resourceSpans ?? []).flatMap((rs) =>
+    (rs.scopeSpans ?? []).flatMap((ss) => (ss.spans ?? []).map((s) => ({ traceId: hex(s.traceId), spanId: hex(s.spanId), name: s.name, attributes: s.attributes ?? [] }))),
+  );
+}

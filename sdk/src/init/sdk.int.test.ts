@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
 import { kafkaControl } from '../../../test/stack/kafka-control';
 import { readTopicMessages } from '../../../test/stack/kafka-topics';
-import { otlpRequestTypes } from '../../../test/stack/otlp-protos';
+import { decodeTraceRequest, otlpRequestTypes } from '../../../test/stack/otlp-protos';
 import { init, type Hindsight } from '..';
 import { httpMiddleware, runJob, withContext } from '../context';
 import { REDACTION_CORPUS, findLeaks } from '../redaction';
@@ -15,7 +15,7 @@ import { ATTR } from '../contract';
 const suffix = randomBytes(4).toString('hex');
 const topics = { spans: `sdk-spans-${suffix}`, logs: `sdk-logs-${suffix}`, audit: `sdk-audit-${suffix}`, journal: `sdk-journal-${suffix}` };
 const brokers = loadStackEndpoints().kafka.brokers;
-const { traceRequest: TraceRequest, logsRequest: LogsRequest } = otlpRequestTypes();
+const LogsRequest = otlpRequestTypes().logsRequest;
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 type Attr = { key: string; value: { stringValue?: string } };
@@ -23,10 +23,9 @@ const attr = (attrs: Attr[], key: string) => attrs.find((a) => a.key === key)?.v
 
 function decodedSpans() {
   return readTopicMessages(topics.spans).flatMap(({ key, value }) => {
-    const req = TraceRequest.toObject(TraceRequest.decode(value), { bytes: Array }) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; traceId: number[]; spanId: number[]; attributes: Attr[] }> }> }> };
-    const spans = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
-    const messageTraceIds = new Set(spans.map((s) => hex(Uint8Array.from(s.traceId))));
-    return spans.map((s) => ({ key, messageTraceIds, name: s.name, traceId: hex(Uint8Array.from(s.traceId)), attributes: s.attributes ?? [] }));
+    const spans = decodeTraceRequest(value);
+    const messageTraceIds = new Set(spans.map((s) => s.traceId));
+    return spans.map((s) => ({ ...s, key, messageTraceIds }));
   });
 }
 

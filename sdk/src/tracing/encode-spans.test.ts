@@ -2,43 +2,18 @@
 // the traces' ids pick, split above the size limit; decoded with protobufjs from the official .proto files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { context, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { otlpRequestTypes } from '../../../test/stack/otlp-protos';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { decodeTraceRequest } from '../../../test/stack/otlp-protos';
 import { MAX_OTLP_MESSAGE_BYTES } from '../transport/kafka-message';
 import { partitionOfKey } from '../transport/partitioner';
 import { encodeSpans } from './encode-spans';
-
-const TraceRequest = otlpRequestTypes().traceRequest;
-
-type Decoded = { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: number[]; spanId: number[] }> }> }> };
-
-/** The (trace id, span id) pairs of one message, in hex. */
-function decodedIds(value: Buffer): Array<{ traceId: string; spanId: string }> {
-  const req = TraceRequest.toObject(TraceRequest.decode(value), { bytes: Array }) as Decoded;
-  const hex = (b: number[]) => Buffer.from(b).toString('hex');
-  return req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.map((s) => ({ traceId: hex(s.traceId), spanId: hex(s.spanId) }))));
-}
-
-/** `traces` traces of `perTrace` spans each (a root and its children), ended, as the processor gets them. */
-function endedSpans(traces: number, perTrace: number, attributeBytes = 0): ReadableSpan[] {
-  const exporter = new InMemorySpanExporter();
-  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('encode-spans-test');
-  const big = 'x'.repeat(attributeBytes);
-  for (let t = 0; t < traces; t++) {
-    const root = tracer.startSpan(`root ${t}`);
-    const parent = trace.setSpan(context.active(), root);
-    for (let c = 1; c < perTrace; c++) tracer.startSpan(`child ${t}.${c}`, { attributes: { big } }, parent).end();
-    root.end();
-  }
-  return exporter.getFinishedSpans();
-}
+import { endedSpans } from './span-fixtures';
 
 const idOf = (s: ReadableSpan) => `${s.spanContext().traceId}/${s.spanContext().spanId}`;
 
 /** Every span of `spans` is in exactly one of `messages`. */
 function assertEachSpanOnce(messages: Array<{ value: Buffer }>, spans: readonly ReadableSpan[]): void {
-  const sent = messages.flatMap((m) => decodedIds(m.value).map((d) => `${d.traceId}/${d.spanId}`));
+  const sent = messages.flatMap((m) => decodeTraceRequest(m.value).map((d) => `${d.traceId}/${d.spanId}`));
   assert.deepEqual([...sent].sort(), spans.map(idOf).sort());
 }
 
@@ -47,7 +22,7 @@ test('before the partition count is known, each trace is one message keyed by it
   const { messages, failed } = encodeSpans(spans);
   assert.equal(failed, 0);
   assert.equal(messages.length, 30);
-  for (const m of messages) assert.deepEqual(new Set(decodedIds(m.value).map((d) => d.traceId)), new Set([m.key]));
+  for (const m of messages) assert.deepEqual(new Set(decodeTraceRequest(m.value).map((d) => d.traceId)), new Set([m.key]));
   assertEachSpanOnce(messages, spans);
 });
 
@@ -60,7 +35,7 @@ test('with the partition count, traces that pick one partition share a message w
     assert.equal(messages.length, usedPartitions.size, `${partitions} partitions`);
     for (const m of messages) {
       const keyPartition = partitionOfKey(m.key, partitions);
-      for (const { traceId } of decodedIds(m.value)) assert.equal(partitionOfKey(traceId, partitions), keyPartition, `trace ${traceId} in the message keyed ${m.key}`);
+      for (const { traceId } of decodeTraceRequest(m.value)) assert.equal(partitionOfKey(traceId, partitions), keyPartition, `trace ${traceId} in the message keyed ${m.key}`);
     }
     assertEachSpanOnce(messages, spans);
   }

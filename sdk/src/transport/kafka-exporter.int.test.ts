@@ -3,15 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { threadId as appThreadId } from 'node:worker_threads';
-import { context, trace } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
 import { createTestTopic, readTopicKeyValues, readTopicMessages } from '../../../test/stack/kafka-topics';
-import { otlpRequestTypes } from '../../../test/stack/otlp-protos';
+import { decodeTraceRequest } from '../../../test/stack/otlp-protos';
 import type { JournalEvent } from '../contract';
 import { Diagnostics } from '../diagnostics/diagnostics';
 import { resolveOptions } from '../options/resolve';
+import { endedSpans } from '../tracing/span-fixtures';
 import { KafkaExporter } from './kafka-exporter';
 import { partitionOfKey } from './partitioner';
 
@@ -46,18 +46,6 @@ for (const producerThread of [true, false]) {
   });
 }
 
-/** `traces` traces of a root and a child span each, ended. */
-function endedSpans(traces: number): ReadableSpan[] {
-  const memory = new InMemorySpanExporter();
-  const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(memory)] }).getTracer('kafka-exporter-test');
-  for (let t = 0; t < traces; t++) {
-    const root = tracer.startSpan(`root ${t}`);
-    tracer.startSpan(`child ${t}`, {}, trace.setSpan(context.active(), root)).end();
-    root.end();
-  }
-  return memory.getFinishedSpans();
-}
-
 for (const producerThread of [true, false]) {
   test(`kafka.producerThread ${producerThread}: every span lands on its trace's partition; after the first send, one message per partition`, async () => {
     const PARTITIONS = 4;
@@ -73,13 +61,7 @@ for (const producerThread of [true, false]) {
     } finally {
       await exporter.shutdown();
     }
-    const { traceRequest } = otlpRequestTypes();
-    type Decoded = { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ traceId: number[]; spanId: number[] }> }> }> };
-    const sent = readTopicMessages(spansTopic).map((m) => {
-      const req = traceRequest.toObject(traceRequest.decode(m.value), { bytes: Array }) as Decoded;
-      const spans = req.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
-      return { partition: m.partition, key: m.key, ids: spans.map((s) => ({ traceId: Buffer.from(s.traceId).toString('hex'), spanId: Buffer.from(s.spanId).toString('hex') })) };
-    });
+    const sent = readTopicMessages(spansTopic).map((m) => ({ partition: m.partition, key: m.key, ids: decodeTraceRequest(m.value) }));
     // The first batch goes before the producer knows the topic: one message per trace.
     const firstTraces = new Set(first.map((s) => s.spanContext().traceId));
     const perTrace = sent.filter((m) => m.ids.every((id) => firstTraces.has(id.traceId)));
