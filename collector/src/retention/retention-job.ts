@@ -1,7 +1,6 @@
-import { createClient } from '@clickhouse/client';
 import { Client, escapeIdentifier } from 'pg';
 import type { CollectorConfig } from '../config/schema';
-import { detectCapabilities, runClickHouseRetention, type RetentionReport } from '../sinks/clickhouse';
+import { createClickHouseClient, detectCapabilities, runClickHouseRetention, type RetentionReport } from '../sinks/clickhouse';
 import { parseClickHouseSinkConfig } from '../sinks/clickhouse/config';
 import { parsePostgresSinkConfig } from '../sinks/postgres/config';
 import { pinnedIds, runPostgresRetention, type PostgresRetentionReport } from './postgres-retention';
@@ -85,7 +84,7 @@ export async function runRetention(targets: RetentionTargets, options: RunRetent
       const ch = targets.clickhouse;
       const pins = pg ? await pinnedIds(pg) : new Map();
       report.pinnedIds = pins.size;
-      const client = createClient({ url: ch.url, database: ch.database, username: ch.username, password: ch.password });
+      const client = createClickHouseClient({ url: ch.url, database: ch.database, username: ch.username, password: ch.password });
       try {
         report.clickhouse = await runClickHouseRetention({
           client,

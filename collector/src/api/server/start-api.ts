@@ -1,6 +1,5 @@
-import { createClient } from '@clickhouse/client';
 import { Pool } from 'pg';
-import { detectCapabilities } from '../../sinks/clickhouse';
+import { createClickHouseClient, detectCapabilities } from '../../sinks/clickhouse';
 import type { Logger } from '../../telemetry/logger';
 import type { ApiConfig } from '../config/api-config';
 import type { ClickHouseReader } from '../queries/clickhouse-drilldown';
@@ -36,7 +35,7 @@ export async function startApi(config: ApiConfig, logger: Logger, env: NodeJS.Pr
   let clickhouse: ClickHouseReader | undefined;
   if (config.clickhouse !== undefined) {
     const c = config.clickhouse;
-    const client = createClient({ url: c.url, database: c.database, username: c.username, password: c.password });
+    const client = createClickHouseClient({ url: c.url, database: c.database, username: c.username, password: c.password });
     // Query parameters exist on current servers only; on 18.16 bindQuery writes escaped literals.
     const caps = await detectCapabilities(client).catch((error: unknown) => {
       logger.warn('api: ClickHouse version unknown; using literals', { error });

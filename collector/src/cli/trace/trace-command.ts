@@ -1,10 +1,10 @@
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { Command, InvalidArgumentError } from 'commander';
 import { Client, escapeIdentifier } from 'pg';
 import { loadCorrelationTimeline } from '../../api/queries/timeline';
 import { loadConfig } from '../../config/load-config';
 import { ConfigError } from '../../errors/hindsight-error';
-import { detectCapabilities } from '../../sinks/clickhouse';
+import { createClickHouseClient, detectCapabilities } from '../../sinks/clickhouse';
 import { parseClickHouseSinkConfig } from '../../sinks/clickhouse/config';
 import { parsePostgresSinkConfig } from '../../sinks/postgres/config';
 import { defaultSinkRegistry } from '../../sinks/sink-registry';
@@ -79,7 +79,7 @@ export function traceCommand(): Command {
         let clickhouse;
         if (stores.clickhouse) {
           const c = stores.clickhouse;
-          ch = createClient({ url: c.url, database: c.database, username: c.username, password: c.password });
+          ch = createClickHouseClient({ url: c.url, database: c.database, username: c.username, password: c.password });
           clickhouse = { client: ch, caps: await detectCapabilities(ch) };
         }
         const timeline = await loadCorrelationTimeline({

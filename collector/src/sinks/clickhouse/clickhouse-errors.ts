@@ -25,20 +25,43 @@ const DATA_ERROR_CODES = new Set([
   '131', // TOO_LARGE_STRING_SIZE
 ]);
 
+/**
+ * The answer of a server that refused a request, in the format of ClickHouse before 20.x
+ * (`Code: 6, e.displayText() = DB::Exception: …`). `@clickhouse/client` makes a ClickHouseError only
+ * of the current format (`Code: 6. DB::Exception: … (CANNOT_PARSE_TEXT)`): an older server's refusal
+ * reaches us as a plain Error with that text, which would otherwise read as a lost connection.
+ */
+const OLD_SERVER_ERROR = /^Code: (\d+), e\.displayText\(\) = /;
+
+/** The server's error code (and name, where the server gives one) of a failed request; undefined when no server answered. */
+export function serverError(err: unknown): { code: string; type: string | undefined } | undefined {
+  if (err instanceof ClickHouseError) return { code: String(err.code), type: err.type };
+  // A socket error has a code of its own (ECONNRESET …) and never this text.
+  if (err instanceof Error && (err as { code?: unknown }).code === undefined) {
+    const match = OLD_SERVER_ERROR.exec(err.message);
+    if (match) return { code: match[1]!, type: undefined };
+  }
+  return undefined;
+}
+
 /** How an insert failure is handled. */
 export type FailureKind = 'data' | 'transient';
 
 /** Sorts an error from `@clickhouse/client` into data errors (isolate the row) and transient ones. */
 export function classifyFailure(err: unknown): FailureKind {
-  if (err instanceof ClickHouseError && DATA_ERROR_CODES.has(String(err.code))) return 'data';
-  return 'transient';
+  const server = serverError(err);
+  return server !== undefined && DATA_ERROR_CODES.has(server.code) ? 'data' : 'transient';
 }
 
-/** Wraps a failure for the pipeline; the message names the server's code, never query text. */
+/**
+ * Wraps a failure for the pipeline. A server's refusal is named by its code, never by its text: the
+ * text may quote the query or the values it could not read.
+ */
 export function toTransientError(err: unknown, what: string): TransientError {
+  const server = serverError(err);
   const detail =
-    err instanceof ClickHouseError
-      ? `server error ${err.code} (${err.type ?? 'unknown'})`
+    server !== undefined
+      ? `server error ${server.code} (${server.type ?? 'unknown'})`
       : ((err as { code?: string }).code ?? (err as Error).message ?? String(err));
   return new TransientError(CLICKHOUSE_UNAVAILABLE, `ClickHouse ${what} failed: ${detail}`, err);
 }

@@ -128,6 +128,41 @@ describe('ClickHouse sink on the local stack', () => {
     assert.equal(rollup.reduce((n, r) => n + Number(r.requests), 0), spans.length);
   });
 
+  it('rows the server refuses are isolated by halving: the others are stored once, only the refused come back', async () => {
+    const service = `svc-${hex(4)}`;
+    const now = Math.floor(Date.now() / 1000);
+    const spans: SpanRow[] = [];
+    for (let i = 0; i < 4; i++) for (const s of requestSpans(`corr-${hex(6)}`, now)) spans.push({ ...s, serviceName: service });
+    const poisoned = new Set([spans[5]!.spanId, spans[14]!.spanId]);
+    for (const s of spans) if (poisoned.has(s.spanId)) s.name = 'poison';
+    // A column the sink does not write, whose DEFAULT the server computes at insert: it cannot parse
+    // 'x' as a number, so any insert holding a `poison` row is refused whole (CANNOT_PARSE_TEXT, code 6),
+    // as the server refuses a value it cannot store.
+    await db.client.command({ query: "ALTER TABLE spans ADD COLUMN refusal_probe UInt8 DEFAULT toUInt8(if(operation = 'poison', 'x', '0'))" });
+    let result;
+    try {
+      result = await sink.write(asRecords(spans));
+    } finally {
+      await db.client.command({ query: 'ALTER TABLE spans DROP COLUMN refusal_probe' });
+    }
+    // A refusal taken for a transient failure would come back as `retry`, and be retried for ever.
+    assert.equal(result.status, 'partial', result.status === 'retry' ? `retry: ${result.error.message}` : undefined);
+    const rejected = result.status === 'partial' ? result.rejected : [];
+    assert.deepEqual(new Set(rejected.map((r) => (r.record.kind === 'span' ? r.record.span.spanId : ''))), poisoned);
+    assert.equal(rejected.length, poisoned.size);
+    for (const { error } of rejected) {
+      assert.equal(error.code, 'CLICKHOUSE_ROW_REJECTED');
+      assert.match(error.message, /server error 6\b/);
+    }
+    // Every other row once: counted without FINAL, so a row inserted twice (and merged away later) shows.
+    const rs = await db.client.query({ ...bindQuery('SELECT span_id FROM spans WHERE service = {service:String}', { service }, db.caps), format: 'JSONEachRow' });
+    const stored = (await rs.json<{ span_id: string }>()).map((r) => r.span_id).sort();
+    assert.deepEqual(stored, spans.filter((s) => !poisoned.has(s.spanId)).map((s) => s.spanId).sort());
+    // A refused insert stores nothing, in the table or in the rollup its view feeds.
+    const rollup = await spanRollup(db.client, db.caps, { fromSeconds: now - 600, toSeconds: now + 600, service });
+    assert.equal(rollup.reduce((n, r) => n + Number(r.requests), 0), spans.length - poisoned.size);
+  });
+
   it('rollups agree with the raw rows', async () => {
     const service = `svc-${hex(4)}`;
     const minute = Math.floor(Date.now() / 60_000) * 60 - 120;

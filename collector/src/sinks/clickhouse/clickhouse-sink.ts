@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { ConfigError, HindsightError, PermanentError, TransientError } from '../../errors/hindsight-error';
 import type { SinkRecord } from '../records';
 import type { Sink, SinkHealth, WriteResult } from '../sink';
-import { classifyFailure, toTransientError } from './clickhouse-errors';
+import { classifyFailure, serverError, toTransientError } from './clickhouse-errors';
+import { createClickHouseClient } from './client';
 import type { ClickHouseSinkConfig } from './config';
 import { applyMigrations, ensureDatabase } from './migrations';
 import { RowBinaryWriter } from './row-binary';
@@ -84,7 +85,7 @@ export class ClickHouseSink implements Sink {
       password: this.config.password,
       request_timeout: this.config.requestTimeoutMs,
     };
-    const admin = createClient(base);
+    const admin = createClickHouseClient(base);
     try {
       this.caps = await detectCapabilities(admin);
       await ensureDatabase(admin, this.config.database);
@@ -93,7 +94,7 @@ export class ClickHouseSink implements Sink {
     } finally {
       await admin.close();
     }
-    this.client = createClient({ ...base, database: this.config.database });
+    this.client = createClickHouseClient({ ...base, database: this.config.database });
     try {
       if (this.config.migrate) await applyMigrations(this.client, this.caps);
       if (this.caps.ttl) {
@@ -168,7 +169,7 @@ export class ClickHouseSink implements Sink {
     } catch (err) {
       if (classifyFailure(err) !== 'data') throw err;
       if (rows.length === 1) {
-        const code = (err as { code?: string }).code ?? '?';
+        const code = serverError(err)?.code ?? '?';
         rejected.push({ record: rows[0]!.record, error: new PermanentError('CLICKHOUSE_ROW_REJECTED', `ClickHouse refused the row (server error ${code})`, err) });
         return;
       }
