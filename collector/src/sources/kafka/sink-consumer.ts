@@ -26,7 +26,7 @@ interface Buffered {
  * tenant's audit order, is kept in the shared buffer; only partitions interleave. The sink write stays
  * serialized (one flush chain per sink). Bounds memory to this many fetched partition batches.
  */
-const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
+export const PARTITIONS_CONSUMED_CONCURRENTLY = 4;
 
 /**
  * Longest the first batch of a newly assigned partition waits for the group's committed offset (read
