@@ -84,7 +84,7 @@ export async function runRetention(targets: RetentionTargets, options: RunRetent
       const ch = targets.clickhouse;
       const pins = pg ? await pinnedIds(pg) : new Map();
       report.pinnedIds = pins.size;
-      const client = createClickHouseClient({ url: ch.url, database: ch.database, username: ch.username, password: ch.password });
+      const client = createClickHouseClient(ch);
       try {
         report.clickhouse = await runClickHouseRetention({
           client,

@@ -35,7 +35,7 @@ export async function startApi(config: ApiConfig, logger: Logger, env: NodeJS.Pr
   let clickhouse: ClickHouseReader | undefined;
   if (config.clickhouse !== undefined) {
     const c = config.clickhouse;
-    const client = createClickHouseClient({ url: c.url, database: c.database, username: c.username, password: c.password });
+    const client = createClickHouseClient(c);
     // Query parameters exist on current servers only; on 18.16 bindQuery writes escaped literals.
     const caps = await detectCapabilities(client).catch((error: unknown) => {
       logger.warn('api: ClickHouse version unknown; using literals', { error });

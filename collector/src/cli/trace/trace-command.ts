@@ -79,7 +79,7 @@ export function traceCommand(): Command {
         let clickhouse;
         if (stores.clickhouse) {
           const c = stores.clickhouse;
-          ch = createClickHouseClient({ url: c.url, database: c.database, username: c.username, password: c.password });
+          ch = createClickHouseClient(c);
           clickhouse = { client: ch, caps: await detectCapabilities(ch) };
         }
         const timeline = await loadCorrelationTimeline({

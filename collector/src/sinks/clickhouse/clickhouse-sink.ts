@@ -79,13 +79,8 @@ export class ClickHouseSink implements Sink {
   }
 
   async start(): Promise<void> {
-    const base = {
-      url: this.config.url,
-      username: this.config.username,
-      password: this.config.password,
-      request_timeout: this.config.requestTimeoutMs,
-    };
-    const admin = createClickHouseClient(base);
+    // The database may not exist yet: the first client has none, and creates it.
+    const admin = createClickHouseClient({ ...this.config, database: undefined });
     try {
       this.caps = await detectCapabilities(admin);
       await ensureDatabase(admin, this.config.database);
@@ -94,7 +89,7 @@ export class ClickHouseSink implements Sink {
     } finally {
       await admin.close();
     }
-    this.client = createClickHouseClient({ ...base, database: this.config.database });
+    this.client = createClickHouseClient(this.config);
     try {
       if (this.config.migrate) await applyMigrations(this.client, this.caps);
       if (this.caps.ttl) {
