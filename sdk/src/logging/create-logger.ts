@@ -11,13 +11,13 @@
  */
 import pino, { type Logger, type LevelWithSilent } from 'pino';
 import { context, trace, type Context } from '@opentelemetry/api';
-import { v7 as uuidv7 } from 'uuid';
 import type { Redactor } from '../redaction';
 import type { Exporter, LogEntry } from '../exporter/exporter';
 import { currentContext, type ContextFields } from '../pipeline/context-fields';
 import { Lane, type LanePolicy } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 import { levelLabel } from './encode-logs';
+import { newEventId } from '../contract';
 
 /** A queued log line and the context it was written in. */
 export interface RawLog {
@@ -113,7 +113,7 @@ export function createLogger(config: LoggerConfig, exporter: Exporter, pipeline:
         const parsed = JSON.parse(r.line) as Record<string, unknown>;
         const level = levelOf(r, parsed);
         // The parsed record is ours alone: completed and redacted in place, without a copy.
-        return { logId: uuidv7(), level, record: config.redactor.redactJsonInPlace(addContextFields(parsed, r, config.tenant)) };
+        return { logId: newEventId(), level, record: config.redactor.redactJsonInPlace(addContextFields(parsed, r, config.tenant)) };
       },
       onDrop: config.onDrop,
       onFailure: config.onFailure,

@@ -83,7 +83,7 @@ export function logsMessageKey(entries: readonly LogEntry[]): string {
 }
 
 /** Serializes `entries` as one message, or as several when one would exceed the size limit. */
-function encodeInto(entries: readonly LogEntry[], records: readonly ReadableLogRecord[], out: KafkaMessage[]): number {
+function encodeInto(entries: readonly LogEntry[], records: readonly ReadableLogRecord[], out: KafkaMessage<Buffer>[]): number {
   const bytes = ProtobufLogsSerializer.serializeRequest(records as ReadableLogRecord[]);
   if (bytes === undefined) return records.length;
   if (bytes.byteLength > MAX_OTLP_MESSAGE_BYTES && records.length > 1) {
@@ -95,8 +95,8 @@ function encodeInto(entries: readonly LogEntry[], records: readonly ReadableLogR
 }
 
 /** Serializes a batch of records as one message (more only when it is larger than the limit). */
-export function encodeLogs(entries: readonly LogEntry[], resource: Resource): { messages: KafkaMessage[]; failed: number } {
-  const messages: KafkaMessage[] = [];
+export function encodeLogs(entries: readonly LogEntry[], resource: Resource): { messages: KafkaMessage<Buffer>[]; failed: number } {
+  const messages: KafkaMessage<Buffer>[] = [];
   if (entries.length === 0) return { messages, failed: 0 };
   const records = entries.map((entry) => toLogRecord(entry, resource));
   const failed = encodeInto(entries, records, messages);

@@ -26,7 +26,7 @@ interface SpanGroup {
  * Groups spans by partition (`partitions` known) or by trace id, and serializes each group; a group
  * that fails to encode is skipped and counted in `failed`.
  */
-export function encodeSpans(spans: readonly ReadableSpan[], partitions?: number): { messages: KafkaMessage[]; failed: number } {
+export function encodeSpans(spans: readonly ReadableSpan[], partitions?: number): { messages: KafkaMessage<Buffer>[]; failed: number } {
   const groups = new Map<string | number, SpanGroup>();
   for (const span of spans) {
     const traceId = span.spanContext().traceId;
@@ -35,14 +35,14 @@ export function encodeSpans(spans: readonly ReadableSpan[], partitions?: number)
     if (group === undefined) groups.set(by, { key: traceId, spans: [span] });
     else group.spans.push(span);
   }
-  const messages: KafkaMessage[] = [];
+  const messages: KafkaMessage<Buffer>[] = [];
   let failed = 0;
   for (const group of groups.values()) failed += encodeInto(group.key, group.spans, messages);
   return { messages, failed };
 }
 
 /** Serializes `spans` as one message keyed `key`, or as halves while one is over the size limit. */
-function encodeInto(key: string, spans: readonly ReadableSpan[], out: KafkaMessage[]): number {
+function encodeInto(key: string, spans: readonly ReadableSpan[], out: KafkaMessage<Buffer>[]): number {
   const bytes = ProtobufTraceSerializer.serializeRequest(spans as ReadableSpan[]);
   if (bytes === undefined) return spans.length;
   if (bytes.byteLength > MAX_OTLP_MESSAGE_BYTES && spans.length > 1) {

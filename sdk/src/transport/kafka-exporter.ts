@@ -24,7 +24,7 @@ export interface KafkaExporterConfig {
 
 /** The message of each contract event: its JSON as the lane serialized it, or serialized here. */
 function contractMessages<E>(items: readonly E[], json: readonly string[] | undefined, keyOf: (e: E) => string): KafkaMessage[] {
-  return items.map((e, i) => ({ key: keyOf(e), value: Buffer.from(json?.[i] ?? JSON.stringify(e)) }));
+  return items.map((e, i) => ({ key: keyOf(e), value: json?.[i] ?? JSON.stringify(e) }));
 }
 
 const auditKey = (e: AuditEvent) => e.tenant;

@@ -1,9 +1,12 @@
 /** What the encoders hand to the producer, and how large one OTLP message may get. */
 
-/** A Kafka message ready to produce. */
-export interface KafkaMessage {
+/**
+ * A Kafka message ready to produce. Contract events come as their JSON text: it is written once, into
+ * the buffer that carries the batch to the producer thread, instead of into a Buffer of its own first.
+ */
+export interface KafkaMessage<Value extends Buffer | string = Buffer | string> {
   key: string;
-  value: Buffer;
+  value: Value;
 }
 
 /**

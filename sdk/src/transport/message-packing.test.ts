@@ -26,6 +26,23 @@ test('messages cross packed in one buffer of their own and come back byte for by
   });
 });
 
+test('JSON text packs as its UTF-8 bytes, next to Buffer values', () => {
+  const messages = [
+    { key: 'tenant-a', value: '{"event":"one"}' },
+    { key: 'tenant-b', value: Buffer.from([0, 1, 2, 255]) },
+    { key: 'tenant-c', value: '{"who":"ünïcödé ✓ 𝄞"}' },
+    { key: '', value: '' },
+  ];
+  const packed = packMessages(messages);
+  const expected = messages.map((m) => (typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : m.value));
+  assert.equal(packed.bytes.byteLength, expected.reduce((n, b) => n + b.byteLength, 0));
+  const back = unpackMessages(packed);
+  back.forEach((m, i) => {
+    assert.equal(m.key, messages[i]!.key);
+    assert.deepEqual(m.value, expected[i]);
+  });
+});
+
 test('an empty batch packs to an empty buffer', () => {
   const packed = packMessages([]);
   assert.equal(packed.bytes.byteLength, 0);

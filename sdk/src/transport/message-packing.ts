@@ -14,16 +14,24 @@ export interface PackedMessages {
 }
 
 export function packMessages(messages: readonly KafkaMessage[]): PackedMessages {
+  const sizes: number[] = new Array(messages.length);
   let total = 0;
-  for (const m of messages) total += m.value.byteLength;
+  messages.forEach((m, i) => {
+    const size = typeof m.value === 'string' ? Buffer.byteLength(m.value, 'utf8') : m.value.byteLength;
+    sizes[i] = size;
+    total += size;
+  });
   // Its own ArrayBuffer (not the pool's), so that it can be transferred.
-  const bytes = new Uint8Array(new ArrayBuffer(total));
+  const buffer = new ArrayBuffer(total);
+  const bytes = new Uint8Array(buffer);
+  const text = Buffer.from(buffer);
   const keys: string[] = new Array(messages.length);
   const ends: number[] = new Array(messages.length);
   let offset = 0;
   messages.forEach((m, i) => {
-    bytes.set(m.value, offset);
-    offset += m.value.byteLength;
+    if (typeof m.value === 'string') text.write(m.value, offset, sizes[i]!, 'utf8');
+    else bytes.set(m.value, offset);
+    offset += sizes[i]!;
     keys[i] = m.key;
     ends[i] = offset;
   });
