@@ -39,14 +39,13 @@ export interface Journal {
 export function createJournal(config: JournalConfig, exporter: Exporter, pipeline: Pipeline): { journal: Journal; lane: Lane<RawJournal, SerializedEvent<JournalEvent>> } {
   const build = (r: RawJournal): SerializedEvent<JournalEvent> | undefined => {
     const { input, ctx } = r;
-    const candidate: Record<string, unknown> = {
-      ...stampEnvelope(r, config, { kind: 'journal', eventId: r.eventId, ts: r.ts, correlationFallback: input.runId ?? ctx?.runId ?? r.eventId }),
-      scope: input.scope,
-      run_id: input.runId ?? ctx?.runId ?? null,
-      kind: input.kind,
-      severity: input.severity,
-      summary: typeof input.summary === 'string' ? config.redactor.redactValue(input.summary) : input.summary,
-    };
+    // Completed in place, like an audit event's envelope (no second object the fields are copied into).
+    const candidate = stampEnvelope(r, config, { kind: 'journal', eventId: r.eventId, ts: r.ts, correlationFallback: input.runId ?? ctx?.runId ?? r.eventId });
+    candidate['scope'] = input.scope;
+    candidate['run_id'] = input.runId ?? ctx?.runId ?? null;
+    candidate['kind'] = input.kind;
+    candidate['severity'] = input.severity;
+    candidate['summary'] = typeof input.summary === 'string' ? config.redactor.redactValue(input.summary) : input.summary;
     if (input.details !== undefined) candidate['details'] = config.redactor.redactObject(input.details);
     if (input.pointers !== undefined) candidate['pointers'] = input.pointers;
     const checked = serializeJournalEvent(candidate);

@@ -33,8 +33,9 @@ export interface EnvelopeParts {
 }
 
 /**
- * The envelope fields of an event raised at `site` by `source`. The context's tenant and correlation
- * id win over the defaults; the actor defaults to the service itself.
+ * The envelope fields of an event raised at `site` by `source`, in a fresh object the caller completes
+ * with the event's own fields. The context's tenant and correlation id win over the defaults; the
+ * actor defaults to the service itself.
  */
 export function stampEnvelope(site: CallSite, source: { serviceName: string; tenant: string }, parts: EnvelopeParts): Record<string, unknown> {
   const { ctx } = site;
