@@ -5,7 +5,7 @@ import { encodeRowBinaryString, RowBinaryWriter } from './row-binary';
 
 describe('RowBinaryWriter', () => {
   it('writes strings as a LEB128 byte length and their UTF-8, at every length boundary', () => {
-    const texts = ['', 'a', 'x'.repeat(42), 'x'.repeat(43), 'x'.repeat(127), 'x'.repeat(128), 'x'.repeat(16_383), 'x'.repeat(16_384), 'é'.repeat(42), '🙂'.repeat(21), '🙂'.repeat(40), 'ü'.repeat(70_000), 'lone \ud800 surrogate'];
+    const texts = ['', 'a', 'x'.repeat(42), 'x'.repeat(43), 'x'.repeat(127), 'x'.repeat(128), 'x'.repeat(16_383), 'x'.repeat(16_384), 'é'.repeat(42), '🙂'.repeat(21), '🙂'.repeat(40), 'ü'.repeat(70_000), 'lone \ud800 surrogate', 'ascii first, then ünïcödé', 'x'.repeat(41) + 'é', 'id-42 🙂'];
     const w = new RowBinaryWriter(8); // small, so that it has to grow
     for (const t of texts) w.string(t);
     const rows = readRowBinary(w.bytes(), [['s', 'String']]);
