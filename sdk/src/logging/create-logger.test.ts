@@ -4,6 +4,7 @@ import type { ExportBatch, ExportResult, Exporter, LogEntry } from '../exporter/
 import { createRedactor } from '../redaction';
 import type { Pipeline } from '../pipeline/pipeline';
 import { createLogger, levelOfLine } from './create-logger';
+import type { LogLine, LogLinesExporter, LogLinesResult } from './log-line';
 
 const values = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, notice: 35 };
 
@@ -25,10 +26,11 @@ test('levelOfLine falls back to the parsed record: a label (custom formatters), 
   assert.equal(levelOfLine('{"time":1,"level":"warn"}', values, { level: 'error' }), 50);
 });
 
-function setup(capacity: number) {
+/** A logger on a lane; by default its exporter records the prepared batches and a failure fails the test. */
+function setup(capacity: number, custom?: { exporter: Exporter; onFailure: (e: Error) => void }) {
   const batches: LogEntry[][] = [];
   const drops: string[] = [];
-  const exporter: Exporter = {
+  const exporter: Exporter = custom?.exporter ?? {
     async export(batch: ExportBatch): Promise<ExportResult> {
       batches.push(batch.items as LogEntry[]);
       return { ok: true };
@@ -46,7 +48,7 @@ function setup(capacity: number) {
       maxBatchSize: 1000,
       redactor: createRedactor({}),
       onDrop: (_kind, level, reason, count) => drops.push(`${level}:${reason}:${count}`),
-      onFailure: (e) => assert.fail(e),
+      onFailure: custom?.onFailure ?? ((e) => assert.fail(e)),
     },
     exporter,
     pipeline,
@@ -85,3 +87,32 @@ test('under load INFO is shed first and WARN uses the reserve; drops are counted
   assert.deepEqual(msgs, ['info 1', 'info 2', 'info 3', 'info 4', 'info 5', 'warn 0', 'error 0', 'error 1']);
   assert.deepEqual(drops, ['INFO:queue_full:1', 'INFO:queue_full:1', 'INFO:evicted:1']);
 });
+
+test('an exporter that prepares lines itself gets them as captured, with ids, levels and plain context', async () => {
+  const sent: LogLine[][] = [];
+  const failures: string[] = [];
+  const exporter: Exporter & LogLinesExporter = {
+    async export(): Promise<ExportResult> {
+      throw new Error('log lines must not be prepared on the app thread for this exporter');
+    },
+    async exportLogLines(lines: LogLine[]): Promise<LogLinesResult> {
+      sent.push(structuredClone(lines));
+      // As the producer thread answers a batch one of whose lines it could not prepare.
+      return { result: { ok: true }, invalidLevels: [40], firstError: 'a log line could not be prepared: x' };
+    },
+    async forceFlush() {},
+    async shutdown() {},
+  };
+  const { logger, lane, drops } = setup(100, { exporter, onFailure: (e) => failures.push(e.message) });
+  logger.info({ password: 'hunter2' }, 'one');
+  logger.warn('two');
+  await lane.flushOnce();
+  const lines = sent.flat();
+  assert.deepEqual(lines.map((l) => [JSON.parse(l.line).msg, l.level, l.context.tenant]), [['one', 30, 'acme'], ['two', 40, 'acme']]);
+  assert.ok(lines.every((l) => /^[0-9a-f-]{36}$/.test(l.logId)) && lines[0]!.logId !== lines[1]!.logId);
+  // Redaction happens where the lines are prepared, not before: the captured line is pino's own.
+  assert.match(lines[0]!.line, /hunter2/);
+  assert.deepEqual(drops, ['WARN:invalid:1']);
+  assert.deepEqual(failures, ['a log line could not be prepared: x']);
+});
+

@@ -19,6 +19,11 @@ export interface LanePolicy<Raw, Item> {
   prepare(raw: Raw): Item | undefined;
   /** The batch handed to the exporter; by default `{ kind, items }`. */
   toBatch?(items: Item[]): ExportBatch;
+  /**
+   * Sends a batch in place of `exporter.export(toBatch(items))`: the log lane hands its lines to an
+   * exporter that prepares them on its own thread. Like an exporter, it returns failures as results.
+   */
+  send?(items: Item[]): Promise<ExportResult>;
   onDrop(kind: TelemetryKind, level: string, reason: DropReason, count: number): void;
   /**
    * When set, {@link Lane.requestFlush} sends waiting entries at most this many ms after the first
@@ -157,7 +162,9 @@ export class Lane<Raw, Item> {
     if (batch.items.length === 0) return;
     let result: ExportResult;
     try {
-      result = await this.exporter.export(p.toBatch !== undefined ? p.toBatch(batch.items) : ({ kind: p.kind, items: batch.items } as ExportBatch));
+      result = await (p.send !== undefined
+        ? p.send(batch.items)
+        : this.exporter.export(p.toBatch !== undefined ? p.toBatch(batch.items) : ({ kind: p.kind, items: batch.items } as ExportBatch)));
     } catch (error) {
       // Exporters should return failures; a throwing one is treated as a transient failure.
       result = { ok: false, error: error instanceof Error ? error : new Error(String(error)), retriable: true };

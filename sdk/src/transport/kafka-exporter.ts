@@ -2,7 +2,8 @@
  * The production {@link Exporter}: encodes each batch into Kafka messages (OTLP protobuf for spans and
  * logs, the contract's JSON for audit and journal events) and hands them to a {@link MessageSender}:
  * the producer thread by default, or a producer on the app's own thread (`kafka.producerThread:
- * false`). Encoding stays here because spans and log records are objects of this thread.
+ * false`). Spans are encoded here because they are objects of this thread; log lines are plain text
+ * and go to the producer thread as they are, to be prepared and encoded there (`exportLogLines`).
  */
 import type { Resource } from '@opentelemetry/resources';
 import type { AuditEvent, JournalEvent } from '../contract';
@@ -13,13 +14,33 @@ import { encodeSpans } from '../tracing/encode-spans';
 import type { KafkaMessage } from './kafka-message';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { KafkaProducer, isRetriable, type MessageSender, type ProducerConnection } from './kafka-producer';
-import { ProducerThread } from './producer-thread';
+import { ProducerThread, type LinesOutcome } from './producer-thread';
+import { prepareLogLines, type LogLine, type LogLinesResult } from '../logging/log-line';
+import { createRedactor, type Redactor, type RedactorOptions } from '../redaction';
 
 /** Settings of {@link KafkaExporter}. */
 export interface KafkaExporterConfig {
   kafka: NonNullable<ResolvedOptions['kafka']>;
   resource: Resource;
   diagnostics: Diagnostics;
+  /**
+   * The SDK's redaction options: log lines this exporter prepares (on the producer thread, or here)
+   * are redacted by a redactor built from them, as everything else is by init's. Default: the defaults.
+   */
+  redaction?: RedactorOptions | undefined;
+}
+
+/**
+ * Whether the redaction options can be handed to the producer thread: a pattern with a `replace`
+ * function cannot be, and its lines are then prepared on the app's thread.
+ */
+function crossesThreads(redaction: RedactorOptions | undefined): boolean {
+  try {
+    structuredClone(redaction);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The message of each contract event: its JSON as the lane serialized it, or serialized here. */
@@ -33,13 +54,17 @@ const journalKey = (e: JournalEvent) => e.run_id ?? e.correlation_id;
 /** Exports batches to Kafka topics (see docs/development.md for topics and keys). */
 export class KafkaExporter implements Exporter {
   private readonly sender: MessageSender;
+  /** For log lines prepared on this thread (the producer thread builds its own from the same options). */
+  private readonly redactor: Redactor;
   private closed = false;
 
   constructor(private readonly config: KafkaExporterConfig) {
     const k = config.kafka;
     const connection: ProducerConnection = { brokers: k.brokers, clientId: k.clientId, tls: k.tls, sasl: k.sasl };
     const warn = (message: string) => config.diagnostics.warn(message);
-    this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn);
+    this.redactor = createRedactor(config.redaction);
+    const lineSettings = crossesThreads(config.redaction) ? { redaction: config.redaction, resourceAttributes: config.resource.attributes } : undefined;
+    this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn, undefined, lineSettings);
   }
 
   /**
@@ -75,6 +100,24 @@ export class KafkaExporter implements Exporter {
       const err = error instanceof Error ? error : new Error(String(error));
       return { ok: false, error: err, retriable: isRetriable(err) };
     }
+  }
+
+  /**
+   * Log lines as the logger captured them: prepared (parsed, completed, redacted) and encoded on the
+   * producer thread when it runs, else here; then produced like any batch.
+   */
+  async exportLogLines(lines: LogLine[]): Promise<LogLinesResult> {
+    const outcome = this.sender instanceof ProducerThread ? await this.sender.sendLogLines(this.config.kafka.topics.logs, lines, () => this.exportLinesHere(lines)) : await this.exportLinesHere(lines);
+    const { lines: what, ...result } = outcome;
+    if (what.encodeFailed > 0) this.config.diagnostics.report(new Error(`${what.encodeFailed} logs could not be encoded`), 'export.logs');
+    return { result, invalidLevels: what.invalidLevels, firstError: what.firstError };
+  }
+
+  /** The lines prepared and encoded on this thread (the encoding's failures are reported by `export`). */
+  private async exportLinesHere(lines: LogLine[]): Promise<ExportResult & { lines: LinesOutcome }> {
+    const prepared = prepareLogLines(lines, this.redactor);
+    const result = await this.export({ kind: 'logs', items: prepared.entries });
+    return { ...result, lines: { invalidLevels: prepared.invalidLevels, firstError: prepared.firstError, encodeFailed: 0 } };
   }
 
   async forceFlush(): Promise<void> {

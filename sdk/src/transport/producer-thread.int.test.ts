@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { threadId as appThreadId } from 'node:worker_threads';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
-import { createTestTopic, readTopicKeyValues } from '../../../test/stack/kafka-topics';
+import { createTestTopic, readTopicKeyValues, readTopicMessages } from '../../../test/stack/kafka-topics';
 import type { ExportResult } from '../exporter/exporter';
 import { ProducerThread } from './producer-thread';
 
@@ -108,5 +108,36 @@ test('a producer thread that keeps stopping before it answers is not started aga
     assert.deepEqual(readTopicKeyValues(topic), ['k0=third', 'k0=fourth']);
   } finally {
     await sender.close();
+  }
+});
+
+test('log lines are prepared by the thread when it runs, and by the app thread when it cannot start: nothing lost', async () => {
+  const settings = { redaction: undefined, resourceAttributes: { 'service.name': 'producer-thread-test' } };
+  const line = (id: string) => ({ logId: id, line: JSON.stringify({ level: 30, msg: id }), level: 30, context: { tenant: 'acme' } });
+  for (const [why, file, preparedHere] of [
+    ['thread running', REAL_WORKER, false],
+    ['missing file', join(tmpdir(), 'no-such-producer-worker.js'), true],
+  ] as const) {
+    const topic = await createTestTopic('pt-lines');
+    const sender = new ProducerThread(connection, () => {}, file, settings);
+    const local: string[] = [];
+    try {
+      // What the exporter's `local` does: prepare and produce on the app thread (here: produce the ids).
+      const here = (lines: ReturnType<typeof line>[]) => async () => {
+        local.push(...lines.map((l) => l.logId));
+        return { ...(await sender.send(topic, lines.map((l) => ({ key: l.logId, value: Buffer.from(l.logId) })))), lines: { invalidLevels: [], firstError: undefined, encodeFailed: 0 } };
+      };
+      const a = [line(`${why} 1`), line(`${why} 2`)];
+      const results = await Promise.all([sender.sendLogLines(topic, a, here(a))]);
+      assert.deepEqual(results.map((r) => r.ok), [true], why);
+    } finally {
+      await sender.close();
+    }
+    assert.deepEqual(local, preparedHere ? [`${why} 1`, `${why} 2`] : [], `${why}: prepared on the app thread`);
+    // Either way both records reached Kafka, once.
+    const sent = readTopicMessages(topic);
+    assert.equal(sent.length, preparedHere ? 2 : 1, `${why}: ${sent.length} messages`);
+    const text = sent.map((m) => m.value.toString('latin1')).join('|');
+    for (const id of [`${why} 1`, `${why} 2`]) assert.ok(text.includes(id), `${why}: ${id} reached Kafka`);
   }
 });

@@ -2,9 +2,10 @@
  * Runs the kafkajs producer on a worker thread of its own, as pino's transports run theirs: framing
  * record batches, CRCs and request handling then cost the app's thread nothing (about a third of what
  * the SDK costs a request in the app-overhead benchmark, docs/benchmarks.md). The app's thread
- * encodes the messages and posts them as one transferred buffer per batch; the thread answers each
- * batch with its result, so acknowledgements, retries, deadlines and shedding stay where they were,
- * in the pipeline above {@link MessageSender}.
+ * encodes the messages and posts them as one transferred buffer per batch; log lines are posted as
+ * text and prepared and encoded here (`sendLogLines`). The thread answers each batch with its result,
+ * so acknowledgements, retries, deadlines and shedding stay where they were, in the pipeline above
+ * {@link MessageSender}.
  *
  * The thread starts with the first send (as the producer connected only then) and, like the
  * producer's sockets before it, keeps the process alive until `shutdown()`. When the thread cannot
@@ -14,20 +15,59 @@
 import { existsSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Attributes } from '@opentelemetry/api';
 import type { ExportResult } from '../exporter/exporter';
+import type { LogLine } from '../logging/log-line';
+import type { RedactorOptions } from '../redaction';
 import type { KafkaMessage } from './kafka-message';
 import { KafkaProducer, type MessageSender, type ProducerConnection } from './kafka-producer';
 import { packMessages, type PackedMessages } from './message-packing';
 
 /** Messages from the app's thread to the producer thread. */
-export type ToProducerThread = { type: 'send'; id: number; topic: string; packed: PackedMessages } | { type: 'close' };
+export type ToProducerThread =
+  | { type: 'send'; id: number; topic: string; packed: PackedMessages }
+  | { type: 'log-lines'; id: number; topic: string; lines: LogLine[] }
+  | { type: 'close' };
 
-/** Messages from the producer thread to the app's thread. */
-export type FromProducerThread =
+/** What the thread reports of a batch of log lines it prepared, next to the batch's result. */
+export interface LinesOutcome {
+  /** Levels of the lines that could not be prepared. */
+  invalidLevels: number[];
+  firstError: string | undefined;
+  /** Records the OTLP encoder refused. */
+  encodeFailed: number;
+}
+
+/** The answer to one batch. */
+export type ResultMessage = (
   | { type: 'result'; id: number; ok: true; partitions: number | undefined }
   | { type: 'result'; id: number; ok: false; name: string; message: string; retriable: boolean; partitions: number | undefined }
-  | { type: 'warn'; message: string }
-  | { type: 'closed'; error?: string };
+) & { lines?: LinesOutcome };
+
+/** Messages from the producer thread to the app's thread. */
+export type FromProducerThread = ResultMessage | { type: 'warn'; message: string } | { type: 'closed'; error?: string };
+
+/**
+ * What the thread needs to prepare and encode log lines (structured-cloneable): the SDK's redaction
+ * options and the resource's attributes.
+ */
+export interface LogLineSettings {
+  redaction: RedactorOptions | undefined;
+  resourceAttributes: Attributes;
+}
+
+/** A batch posted and not answered yet. */
+interface PendingBatch {
+  topic: string;
+  answer(message: ResultMessage): void;
+  fail(reason: string, retriable: boolean): void;
+  /** Does the batch's work on the app's thread instead (a thread that never started took it). */
+  redoInThread(producer: KafkaProducer): void;
+}
+
+function resultOf(message: ResultMessage): ExportResult {
+  return message.ok ? { ok: true } : { ok: false, error: Object.assign(new Error(message.message), { name: message.name }), retriable: message.retriable };
+}
 
 /**
  * Threads in a row that stop before answering any batch, after which the producer moves to the app's
@@ -51,7 +91,7 @@ export class ProducerThread implements MessageSender {
   private exitsWithoutAnswer = 0;
   private inThread: KafkaProducer | undefined;
   /** Batches posted and not yet answered, kept so that they can be sent again if the thread cannot start. */
-  private readonly pending = new Map<number, { topic: string; messages: KafkaMessage[]; resolve: (result: ExportResult) => void }>();
+  private readonly pending = new Map<number, PendingBatch>();
   private nextId = 1;
   private closed = false;
   /** Partitions per topic as the thread's producer reported them with its last result for the topic. */
@@ -62,7 +102,14 @@ export class ProducerThread implements MessageSender {
     private readonly connection: ProducerConnection,
     private readonly warn: (message: string) => void,
     private readonly workerFile = WORKER_FILE,
+    /** Without them the thread only produces: log lines are then prepared on the app's thread. */
+    private readonly logLines?: LogLineSettings,
   ) {}
+
+  /** Whether {@link sendLogLines} prepares lines on the thread (else it runs `local` on the app's thread). */
+  get preparesLogLines(): boolean {
+    return this.logLines !== undefined;
+  }
 
   /** The producer thread's id while one runs (undefined before the first send, after close, or in-thread). */
   get threadId(): number | undefined {
@@ -76,8 +123,35 @@ export class ProducerThread implements MessageSender {
     const id = this.nextId++;
     const packed = packMessages(messages);
     return new Promise((resolve) => {
-      this.pending.set(id, { topic, messages, resolve });
+      this.pending.set(id, {
+        topic,
+        answer: (message) => resolve(resultOf(message)),
+        fail: (reason, retriable) => resolve({ ok: false, error: new Error(reason), retriable }),
+        redoInThread: (producer) => void producer.send(topic, messages).then(resolve),
+      });
       worker.postMessage({ type: 'send', id, topic, packed } satisfies ToProducerThread, [packed.bytes.buffer]);
+    });
+  }
+
+  /**
+   * Log lines as captured: the thread parses, completes, redacts and encodes them, then produces the
+   * messages. `local` does the same on the app's thread; it runs when the producer runs there, and for
+   * lines a thread took but could not start for.
+   */
+  sendLogLines(topic: string, lines: LogLine[], local: () => Promise<ExportResult & { lines: LinesOutcome }>): Promise<ExportResult & { lines: LinesOutcome }> {
+    if (this.closed) return Promise.resolve({ ok: false, error: new Error('exporter is shut down'), retriable: false, lines: { invalidLevels: [], firstError: undefined, encodeFailed: 0 } });
+    const worker = this.logLines !== undefined && this.inThread === undefined ? this.start() : undefined;
+    if (worker === undefined) return local();
+    const id = this.nextId++;
+    const none: LinesOutcome = { invalidLevels: [], firstError: undefined, encodeFailed: 0 };
+    return new Promise((resolve) => {
+      this.pending.set(id, {
+        topic,
+        answer: (message) => resolve({ ...resultOf(message), lines: message.lines ?? none }),
+        fail: (reason, retriable) => resolve({ ok: false, error: new Error(reason), retriable, lines: none }),
+        redoInThread: () => void local().then(resolve),
+      });
+      worker.postMessage({ type: 'log-lines', id, topic, lines } satisfies ToProducerThread);
     });
   }
 
@@ -109,7 +183,7 @@ export class ProducerThread implements MessageSender {
       this.runInThread(`the producer thread's file ${this.workerFile} is missing`);
       return undefined;
     }
-    const workerData = { connection: this.connection };
+    const workerData = { connection: this.connection, logLines: this.logLines };
     // From source (this repository's tests), the thread needs the TypeScript loader the app's thread has.
     const worker = this.workerFile.endsWith('.ts')
       ? new Worker(`require(${JSON.stringify(require.resolve('tsx/cjs'))}); require(${JSON.stringify(this.workerFile)});`, { eval: true, workerData })
@@ -145,9 +219,7 @@ export class ProducerThread implements MessageSender {
         const batch = this.pending.get(message.id);
         this.pending.delete(message.id);
         if (batch !== undefined && message.partitions !== undefined) this.partitions.set(batch.topic, message.partitions);
-        const resolve = batch?.resolve;
-        if (message.ok) resolve?.({ ok: true });
-        else resolve?.({ ok: false, error: Object.assign(new Error(message.message), { name: message.name }), retriable: message.retriable });
+        batch?.answer(message);
         return;
       }
       case 'warn':
@@ -163,14 +235,14 @@ export class ProducerThread implements MessageSender {
   private failPending(reason: string, retriable: boolean): void {
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const { resolve } of waiting) resolve({ ok: false, error: new Error(reason), retriable });
+    for (const batch of waiting) batch.fail(reason, retriable);
   }
 
   /** Batches a thread that never started took: sent on the app's thread instead, nothing lost. */
   private resendInThread(producer: KafkaProducer): void {
     const waiting = [...this.pending.values()];
     this.pending.clear();
-    for (const { topic, messages, resolve } of waiting) void producer.send(topic, messages).then(resolve);
+    for (const batch of waiting) batch.redoInThread(producer);
   }
 
   private runInThread(reason: string): void {
