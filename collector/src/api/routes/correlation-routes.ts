@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import { describeClickHouseFailure } from '../../sinks/clickhouse';
 import { loadCorrelationTimeline } from '../queries/timeline';
 import { narrowScope } from '../queries/tenant-scope';
 import { Identifier } from './params';
@@ -27,7 +28,7 @@ export function correlationRoutes(app: FastifyInstance, ctx: RouteContext): void
       tenants: narrowScope(principalOf(request).tenants, q.tenant),
       correlationId: id,
       limitPerSource: q.limit,
-      onClickHouseError: (error) => ctx.logger.warn('timeline: ClickHouse read failed', { reqId: request.id, error }),
+      onClickHouseError: (error) => ctx.logger.warn('timeline: ClickHouse read failed', { reqId: request.id, reason: describeClickHouseFailure(error) }),
     });
   });
 }

@@ -1,5 +1,5 @@
 import { Pool } from 'pg';
-import { createClickHouseClient, detectCapabilities } from '../../sinks/clickhouse';
+import { createClickHouseClient, describeClickHouseFailure, detectCapabilities } from '../../sinks/clickhouse';
 import type { Logger } from '../../telemetry/logger';
 import type { ApiConfig } from '../config/api-config';
 import type { ClickHouseReader } from '../queries/clickhouse-drilldown';
@@ -38,7 +38,7 @@ export async function startApi(config: ApiConfig, logger: Logger, env: NodeJS.Pr
     const client = createClickHouseClient(c);
     // Query parameters exist on current servers only; on 18.16 bindQuery writes escaped literals.
     const caps = await detectCapabilities(client).catch((error: unknown) => {
-      logger.warn('api: ClickHouse version unknown; using literals', { error });
+      logger.warn('api: ClickHouse version unknown; using literals', { reason: describeClickHouseFailure(error) });
       return { queryParams: false };
     });
     clickhouse = { client, caps };

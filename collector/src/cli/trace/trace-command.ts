@@ -4,7 +4,7 @@ import { Client, escapeIdentifier } from 'pg';
 import { loadCorrelationTimeline } from '../../api/queries/timeline';
 import { loadConfig } from '../../config/load-config';
 import { ConfigError } from '../../errors/hindsight-error';
-import { createClickHouseClient, detectCapabilities } from '../../sinks/clickhouse';
+import { createClickHouseClient, describeClickHouseFailure, detectCapabilities } from '../../sinks/clickhouse';
 import { parseClickHouseSinkConfig } from '../../sinks/clickhouse/config';
 import { parsePostgresSinkConfig } from '../../sinks/postgres/config';
 import { defaultSinkRegistry } from '../../sinks/sink-registry';
@@ -88,7 +88,8 @@ export function traceCommand(): Command {
           tenants: options.tenant === undefined ? ['*'] : [options.tenant],
           correlationId,
           limitPerSource: options.limit,
-          onClickHouseError: (err) => process.stderr.write(`hindsight: ClickHouse not readable: ${err instanceof Error ? err.message : String(err)}\n`),
+          // By its code: the server's text may quote the query, and the timeline is printed without ClickHouse's part.
+          onClickHouseError: (err) => process.stderr.write(`hindsight: ClickHouse not readable: ${describeClickHouseFailure(err)}\n`),
         });
         const colour = process.stdout.isTTY === true && process.env['NO_COLOR'] === undefined;
         process.stdout.write(options.json === true ? `${JSON.stringify(timeline, null, 2)}\n` : `${renderTimeline(timeline, { colour }).join('\n')}\n`);

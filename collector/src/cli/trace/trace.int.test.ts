@@ -16,14 +16,14 @@ const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 /** Runs the real `hindsight` command as a child process. */
-async function hindsight(args: string[]): Promise<{ stdout: string; code: number }> {
+async function hindsight(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const { stdout } = await run(process.execPath, ['--conditions=hindsight-source', '--import', 'tsx', 'collector/src/cli/hindsight.ts', ...args], { cwd: ROOT });
-    return { stdout, code: 0 };
+    const { stdout, stderr } = await run(process.execPath, ['--conditions=hindsight-source', '--import', 'tsx', 'collector/src/cli/hindsight.ts', ...args], { cwd: ROOT });
+    return { stdout, stderr, code: 0 };
   } catch (err) {
     const e = err as { stdout?: string; code?: number; stderr?: string };
     if (typeof e.code !== 'number' || e.code === 1) throw new Error(`hindsight failed: ${e.stderr ?? String(err)}`);
-    return { stdout: e.stdout ?? '', code: e.code };
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: e.code };
   }
 }
 
@@ -91,6 +91,20 @@ describe('hindsight trace <correlationId> (local stack)', () => {
     const tenant = approved.kind === 'audit' ? approved.event.tenant : '';
     const narrowed = JSON.parse((await hindsight(['trace', corr, '--json', '--tenant', tenant, '--pg-url', pg.readerUrl])).stdout) as Timeline;
     assert.deepEqual(narrowed.entries.map((e) => e.kind), ['audit']);
+  });
+
+  it('a ClickHouse that refuses the read is named by its error code, and the Postgres part is still printed', async () => {
+    // A database without the sink's tables: the server refuses the spans query (UNKNOWN_TABLE) with a text quoting it.
+    const empty = await createChDatabase('trace_empty');
+    try {
+      const { stdout, stderr, code } = await hindsight(['trace', corr, '--pg-url', pg.readerUrl, '--clickhouse-url', empty.url, '--clickhouse-database', empty.name]);
+      assert.equal(code, 0);
+      assert.match(stdout, new RegExp(`^correlation ${corr}: 3 entries \\(1 audit, 2 journal, 0 spans, 0 logs\\)`));
+      assert.match(stderr, /^hindsight: ClickHouse not readable: server error 60 \(/m);
+      assert.doesNotMatch(stderr, /DB::Exception|SELECT|spans/);
+    } finally {
+      await empty.drop();
+    }
   });
 
   it('an unknown correlation id says so and exits 3', async () => {

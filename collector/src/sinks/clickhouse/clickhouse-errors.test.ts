@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { ClickHouseError, parseError } from '@clickhouse/client';
-import { classifyFailure, serverError, toTransientError } from './clickhouse-errors';
+import { classifyFailure, describeFailure, serverError, toTransientError } from './clickhouse-errors';
 
 // As the servers answer (18.16 on the local stack; the current format from 20.x on), through the client's own parser.
 const OLD_REFUSAL = "Code: 6, e.displayText() = DB::Exception: Cannot parse string 'x' as UInt8: syntax error at begin of string., e.what() = DB::Exception\n";
@@ -35,5 +35,13 @@ describe('ClickHouse failures', () => {
       assert.doesNotMatch(wrapped.message, /'x'/);
     }
     assert.equal(toTransientError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), 'start').message, 'ClickHouse start failed: ECONNREFUSED');
+  });
+
+  it('a failure shown to operators or logged names the server error by code and name, a socket error by its code', () => {
+    assert.equal(describeFailure(parseError(CURRENT_REFUSAL)), 'server error 6 (CANNOT_PARSE_TEXT)');
+    assert.equal(describeFailure(parseError(OLD_MISSING_TABLE)), 'server error 60 (unknown)');
+    assert.equal(describeFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' })), 'ECONNREFUSED');
+    assert.equal(describeFailure(new Error('Timeout error.')), 'Timeout error.');
+    assert.equal(describeFailure('down'), 'down');
   });
 });

@@ -54,14 +54,17 @@ export function classifyFailure(err: unknown): FailureKind {
 }
 
 /**
- * Wraps a failure for the pipeline. A server's refusal is named by its code, never by its text: the
- * text may quote the query or the values it could not read.
+ * A failure as it may be logged or shown: a server's refusal by its code, never by its text (the text
+ * may quote the query or the values it could not read); a socket error by its code; else the message.
  */
-export function toTransientError(err: unknown, what: string): TransientError {
+export function describeFailure(err: unknown): string {
   const server = serverError(err);
-  const detail =
-    server !== undefined
-      ? `server error ${server.code} (${server.type ?? 'unknown'})`
-      : ((err as { code?: string }).code ?? (err as Error).message ?? String(err));
-  return new TransientError(CLICKHOUSE_UNAVAILABLE, `ClickHouse ${what} failed: ${detail}`, err);
+  if (server !== undefined) return `server error ${server.code} (${server.type ?? 'unknown'})`;
+  if (!(err instanceof Error)) return String(err);
+  return (err as { code?: string }).code ?? err.message;
+}
+
+/** Wraps a failure for the pipeline, described by {@link describeFailure}. */
+export function toTransientError(err: unknown, what: string): TransientError {
+  return new TransientError(CLICKHOUSE_UNAVAILABLE, `ClickHouse ${what} failed: ${describeFailure(err)}`, err);
 }

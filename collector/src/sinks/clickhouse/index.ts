@@ -4,7 +4,7 @@ import { ClickHouseSinkConfigSchema, parseClickHouseSinkConfig, type ClickHouseS
 
 export { ClickHouseSink } from './clickhouse-sink';
 export { ClickHouseSinkConfigSchema, parseClickHouseSinkConfig, type ClickHouseSinkConfig } from './config';
-export { CLICKHOUSE_UNAVAILABLE } from './clickhouse-errors';
+export { CLICKHOUSE_UNAVAILABLE, describeFailure as describeClickHouseFailure } from './clickhouse-errors';
 export { createClickHouseClient, type ClickHouseConnection } from './client';
 export { ROW_INVALID } from './row-mapping';
 export { capabilitiesFor, detectCapabilities, parseServerVersion, type ServerCapabilities } from './server-capabilities';
