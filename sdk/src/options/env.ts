@@ -14,6 +14,7 @@ export const ENV_VARS: Readonly<Record<string, string>> = {
   'kafka.sasl.username': 'HINDSIGHT_KAFKA_SASL_USERNAME',
   'kafka.sasl.password': 'HINDSIGHT_KAFKA_SASL_PASSWORD',
   'kafka.producerThread': 'HINDSIGHT_KAFKA_PRODUCER_THREAD',
+  'kafka.producerThreadFile': 'HINDSIGHT_KAFKA_PRODUCER_THREAD_FILE',
   'queues.spans': 'HINDSIGHT_QUEUE_SPANS',
   'queues.logs': 'HINDSIGHT_QUEUE_LOGS',
   'queues.journal': 'HINDSIGHT_QUEUE_JOURNAL',

@@ -25,6 +25,7 @@ test('environment variables supply options and code overrides them', () => {
     HINDSIGHT_TENANT: 'acme',
     HINDSIGHT_KAFKA_TLS: 'true',
     HINDSIGHT_KAFKA_PRODUCER_THREAD: 'off',
+    HINDSIGHT_KAFKA_PRODUCER_THREAD_FILE: 'bundle/producer.js',
     HINDSIGHT_KAFKA_SASL_MECHANISM: 'scram-sha-512',
     HINDSIGHT_KAFKA_SASL_USERNAME: 'u',
     HINDSIGHT_KAFKA_SASL_PASSWORD: 'p',
@@ -37,6 +38,7 @@ test('environment variables supply options and code overrides them', () => {
   assert.equal(o.kafka?.clientId, 'orders-1');
   assert.equal(o.kafka?.tls, true);
   assert.equal(o.kafka?.producerThread, false);
+  assert.equal(o.kafka?.producerThreadFile, 'bundle/producer.js');
   assert.deepEqual(o.kafka?.sasl, { mechanism: 'scram-sha-512', username: 'u', password: 'p' });
   assert.equal(o.tenant, 'acme');
   assert.equal(o.queues.logs, 64);

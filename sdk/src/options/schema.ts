@@ -28,9 +28,15 @@ export const KafkaOptionsSchema = Type.Object(
     /**
      * Run the Kafka producer on a worker thread of its own (default true), so that its request framing
      * costs the app's thread nothing. false keeps it on the app's thread (a bundle without the SDK's
-     * worker file falls back to that by itself).
+     * worker file falls back to that by itself, see `producerThreadFile`).
      */
     producerThread: Type.Optional(Type.Boolean()),
+    /**
+     * Where the producer thread's code is, for an app bundled into one file: bundle
+     * `@hindsight/sdk/producer-thread-worker` as an entry of its own and give its output's path here.
+     * Default: `producer-thread-worker.js` next to the SDK's code (in a bundle: next to the bundle).
+     */
+    producerThreadFile: Type.Optional(Type.String({ minLength: 1 })),
     /** Topic names; the defaults are the contract's TOPICS. */
     topics: Type.Optional(
       Type.Object(

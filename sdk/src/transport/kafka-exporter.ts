@@ -5,6 +5,7 @@
  * false`). Spans are encoded here because they are objects of this thread; log lines are plain text
  * and go to the producer thread as they are, to be prepared and encoded there (`exportLogLines`).
  */
+import { resolve } from 'node:path';
 import type { Resource } from '@opentelemetry/resources';
 import type { AuditEvent, JournalEvent } from '../contract';
 import type { ExportBatch, ExportResult, Exporter } from '../exporter/exporter';
@@ -64,7 +65,9 @@ export class KafkaExporter implements Exporter {
     const warn = (message: string) => config.diagnostics.warn(message);
     this.redactor = createRedactor(config.redaction);
     const lineSettings = crossesThreads(config.redaction) ? { redaction: config.redaction, resourceAttributes: config.resource.attributes } : undefined;
-    this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn, undefined, lineSettings);
+    // A path given relative is taken from the working directory, as `new Worker` would take it.
+    const workerFile = k.producerThreadFile === undefined ? undefined : resolve(k.producerThreadFile);
+    this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn, workerFile, lineSettings);
   }
 
   /**

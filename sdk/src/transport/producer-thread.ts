@@ -180,7 +180,7 @@ export class ProducerThread implements MessageSender {
   private start(): Worker | undefined {
     if (this.worker !== undefined) return this.worker;
     if (!existsSync(this.workerFile)) {
-      this.runInThread(`the producer thread's file ${this.workerFile} is missing`);
+      this.runInThread(`the producer thread's file ${this.workerFile} is missing (a bundled app sets kafka.producerThreadFile to its bundled producer-thread-worker)`);
       return undefined;
     }
     const workerData = { connection: this.connection, logLines: this.logLines };
