@@ -46,7 +46,7 @@ export function init(options: HindsightOptions = {}): Hindsight {
   const redactor = buildRedactor(o.redaction);
   const diagnostics = new Diagnostics(o.errorHandler, o.diagLevel);
   const resource = resourceFromAttributes({ [ATTR_SERVICE_NAME]: o.serviceName });
-  const exporter = o.exporter ?? new KafkaExporter({ kafka: o.kafka as NonNullable<typeof o.kafka>, resource, diagnostics, redaction: o.redaction });
+  const exporter = o.exporter ?? new KafkaExporter({ kafka: o.kafka as NonNullable<typeof o.kafka>, resource, diagnostics, redactor });
 
   let journalEmit: ((t: { state: 'started' | 'stopped'; shed: number }) => void) | undefined;
   const monitor = new OverloadMonitor((t) => journalEmit?.(t));

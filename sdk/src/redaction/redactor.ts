@@ -58,6 +58,8 @@ export interface Redactor {
   /** Options for pino's own `redact`, covering the configured paths and the default keys one level deep. */
   readonly pinoOptions: { paths: string[]; censor: string };
   readonly censor: string;
+  /** The options it was built from: another thread builds the same redactor from them. */
+  readonly options: RedactorOptions;
 }
 
 const PINO_HEADER_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'];
@@ -159,6 +161,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   return {
     censor,
+    options,
     redactObject,
     redactValue: <T>(value: T): T => (typeof value === 'string' ? (str(value) as T) : redactObject(value)),
     redactJsonInPlace: <T>(value: T): T => {

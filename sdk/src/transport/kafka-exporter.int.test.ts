@@ -10,6 +10,7 @@ import { createTestTopic, readTopicKeyValues, readTopicMessages } from '../../..
 import { decodeTraceRequest, otlpRequestTypes } from '../../../test/stack/otlp-protos';
 import type { JournalEvent } from '../contract';
 import { Diagnostics } from '../diagnostics/diagnostics';
+import { createRedactor } from '../redaction';
 import { resolveOptions } from '../options/resolve';
 import type { LogLine } from '../logging/log-line';
 import { endedSpans } from '../tracing/span-fixtures';
@@ -119,7 +120,7 @@ for (const [producerThread, redaction, where] of [
       kafka: o.kafka!,
       resource: resourceFromAttributes({ 'service.name': 'kafka-exporter-test' }),
       diagnostics: new Diagnostics((error) => failures.push(error.message)),
-      redaction,
+      redactor: createRedactor(redaction),
     });
     try {
       const first = await exporter.exportLogLines([logLine('log-1', 'paid', { ssn: '078-05-1120', note: 'ORD-7' }), { ...logLine('log-2', 'x', {}), line: 'not json', level: 50 }]);

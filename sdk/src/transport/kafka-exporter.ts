@@ -25,17 +25,17 @@ export interface KafkaExporterConfig {
   resource: Resource;
   diagnostics: Diagnostics;
   /**
-   * The SDK's redaction options: log lines this exporter prepares (on the producer thread, or here)
-   * are redacted by a redactor built from them, as everything else is by init's. Default: the defaults.
+   * The SDK's redactor (init's): log lines this exporter prepares here are redacted by it, and the
+   * producer thread builds the same one from its options. Default: one with the default rules.
    */
-  redaction?: RedactorOptions | undefined;
+  redactor?: Redactor | undefined;
 }
 
 /**
  * Whether the redaction options can be handed to the producer thread: a pattern with a `replace`
  * function cannot be, and its lines are then prepared on the app's thread.
  */
-function crossesThreads(redaction: RedactorOptions | undefined): boolean {
+function crossesThreads(redaction: RedactorOptions): boolean {
   try {
     structuredClone(redaction);
     return true;
@@ -63,8 +63,9 @@ export class KafkaExporter implements Exporter {
     const k = config.kafka;
     const connection: ProducerConnection = { brokers: k.brokers, clientId: k.clientId, tls: k.tls, sasl: k.sasl };
     const warn = (message: string) => config.diagnostics.warn(message);
-    this.redactor = createRedactor(config.redaction);
-    const lineSettings = crossesThreads(config.redaction) ? { redaction: config.redaction, resourceAttributes: config.resource.attributes } : undefined;
+    this.redactor = config.redactor ?? createRedactor();
+    const redaction = this.redactor.options;
+    const lineSettings = crossesThreads(redaction) ? { redaction, resourceAttributes: config.resource.attributes } : undefined;
     // A path given relative is taken from the working directory, as `new Worker` would take it.
     const workerFile = k.producerThreadFile === undefined ? undefined : resolve(k.producerThreadFile);
     this.sender = k.producerThread === false ? new KafkaProducer(connection, warn) : new ProducerThread(connection, warn, workerFile, lineSettings);

@@ -11,7 +11,7 @@ import { prepareLogLines, type LogLine } from '../logging/log-line';
 import { createRedactor, type Redactor } from '../redaction';
 import { KafkaProducer, isRetriable, type ProducerConnection } from './kafka-producer';
 import { unpackMessages } from './message-packing';
-import type { FromProducerThread, LinesOutcome, LogLineSettings, ResultMessage, ToProducerThread } from './producer-thread';
+import { LINES_NOT_PREPARED, type FromProducerThread, type LinesOutcome, type LogLineSettings, type ResultMessage, type ToProducerThread } from './producer-thread';
 
 const port = parentPort;
 if (port === null) throw new Error('producer-thread-worker must run as a worker thread');
@@ -35,7 +35,7 @@ function answer(id: number, topic: string, result: Awaited<ReturnType<KafkaProdu
 
 /** Prepares, encodes and produces a batch of log lines. */
 async function sendLogLines(id: number, topic: string, lines: LogLine[]): Promise<void> {
-  let outcome: LinesOutcome = { invalidLevels: [], firstError: undefined, encodeFailed: 0 };
+  let outcome: LinesOutcome = LINES_NOT_PREPARED;
   try {
     if (lineTools === undefined) throw new Error('the producer thread was started without log line settings');
     const prepared = prepareLogLines(lines, lineTools.redactor);

@@ -9,7 +9,7 @@ import { threadId as appThreadId } from 'node:worker_threads';
 import { loadStackEndpoints } from '../../../test/stack/endpoints';
 import { createTestTopic, readTopicKeyValues, readTopicMessages } from '../../../test/stack/kafka-topics';
 import type { ExportResult } from '../exporter/exporter';
-import { ProducerThread } from './producer-thread';
+import { LINES_NOT_PREPARED, ProducerThread } from './producer-thread';
 
 const brokers = loadStackEndpoints().kafka.brokers;
 const connection = { brokers, clientId: 'producer-thread-test' };
@@ -125,7 +125,7 @@ test('log lines are prepared by the thread when it runs, and by the app thread w
       // What the exporter's `local` does: prepare and produce on the app thread (here: produce the ids).
       const here = (lines: ReturnType<typeof line>[]) => async () => {
         local.push(...lines.map((l) => l.logId));
-        return { ...(await sender.send(topic, lines.map((l) => ({ key: l.logId, value: Buffer.from(l.logId) })))), lines: { invalidLevels: [], firstError: undefined, encodeFailed: 0 } };
+        return { ...(await sender.send(topic, lines.map((l) => ({ key: l.logId, value: Buffer.from(l.logId) })))), lines: LINES_NOT_PREPARED };
       };
       const a = [line(`${why} 1`), line(`${why} 2`)];
       const results = await Promise.all([sender.sendLogLines(topic, a, here(a))]);

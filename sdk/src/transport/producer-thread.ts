@@ -38,6 +38,9 @@ export interface LinesOutcome {
   encodeFailed: number;
 }
 
+/** The outcome of lines that were not prepared at all (the batch failed first, or was never sent). */
+export const LINES_NOT_PREPARED: Readonly<LinesOutcome> = Object.freeze({ invalidLevels: [], firstError: undefined, encodeFailed: 0 });
+
 /** The answer to one batch. */
 export type ResultMessage = (
   | { type: 'result'; id: number; ok: true; partitions: number | undefined }
@@ -139,16 +142,15 @@ export class ProducerThread implements MessageSender {
    * lines a thread took but could not start for.
    */
   sendLogLines(topic: string, lines: LogLine[], local: () => Promise<ExportResult & { lines: LinesOutcome }>): Promise<ExportResult & { lines: LinesOutcome }> {
-    if (this.closed) return Promise.resolve({ ok: false, error: new Error('exporter is shut down'), retriable: false, lines: { invalidLevels: [], firstError: undefined, encodeFailed: 0 } });
+    if (this.closed) return Promise.resolve({ ok: false, error: new Error('exporter is shut down'), retriable: false, lines: LINES_NOT_PREPARED });
     const worker = this.logLines !== undefined && this.inThread === undefined ? this.start() : undefined;
     if (worker === undefined) return local();
     const id = this.nextId++;
-    const none: LinesOutcome = { invalidLevels: [], firstError: undefined, encodeFailed: 0 };
     return new Promise((resolve) => {
       this.pending.set(id, {
         topic,
-        answer: (message) => resolve({ ...resultOf(message), lines: message.lines ?? none }),
-        fail: (reason, retriable) => resolve({ ok: false, error: new Error(reason), retriable, lines: none }),
+        answer: (message) => resolve({ ...resultOf(message), lines: message.lines ?? LINES_NOT_PREPARED }),
+        fail: (reason, retriable) => resolve({ ok: false, error: new Error(reason), retriable, lines: LINES_NOT_PREPARED }),
         redoInThread: () => void local().then(resolve),
       });
       worker.postMessage({ type: 'log-lines', id, topic, lines } satisfies ToProducerThread);
