@@ -11,7 +11,7 @@ import { verifyAudit } from '../../collector/src/sinks/postgres/verify-audit';
 import { kafkaClient } from '../e2e/harness/kafka';
 import { recordFigures } from './figures';
 import {
-  CollectorProcess, chNumber, clickHouseDatabase, committedOffsets, createPostgres, createTopics, kafkaControl, metric, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
+  chNumber, clickHouseDatabase, CollectorProcess, committedOffsets, createPostgres, createTopics, kafkaControl, metric, printDiagnostics, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
 } from './harness';
 
 const KILLS = 10;
@@ -117,6 +117,7 @@ test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly o
       notes: `redelivery: ≥${reconsumed} audit messages consumed again; ${skipped} already-stored audit events skipped (hindsight_sink_redelivered_skipped_total)`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 1');
     assert.equal(stream.rejected, 0, 'no audit promise rejected (Kafka stayed up)');
     assert.deepEqual(lost.slice(0, 5), [], `${lost.length} acked audit events missing from Postgres`);
     assert.equal(duplicates, 0, 'each audit event stored once');

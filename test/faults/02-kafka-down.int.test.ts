@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { withContext } from '@hindsight/sdk';
 import { recordFigures } from './figures';
 import {
-  CollectorProcess, clickHouseDatabase, createPostgres, createTopics, endpoints, kafkaControl, metric, pace, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
+  clickHouseDatabase, CollectorProcess, createPostgres, createTopics, endpoints, kafkaControl, metric, pace, printDiagnostics, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
 } from './harness';
 
 const OUTAGE_MS = 20_000;
@@ -97,6 +97,7 @@ test('Kafka down for 20 s: SDK memory bounded, audit rejects with AUDIT_TIMEOUT 
       notes: `slowest rejection ${maxRejectMs} ms; peak queued logs ${peakQueued.logs}/${LOG_QUEUE}, audit ${peakQueued.audit}; heap +${heapGrowthMb.toFixed(0)} MB`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 2');
     assert.equal(lost, 0, 'every acked audit event stored');
     assert.ok(timeouts > 0, 'audit calls made during the outage were rejected with AUDIT_TIMEOUT');
     assert.deepEqual(otherRejections, [], 'no other rejection code');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordFigures } from './figures';
 import {
-  CollectorProcess, chNumber, clickHouseDatabase, createPostgres, createTopics, kafkaControl, logLinesMatching, metric, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
+  CollectorProcess, chNumber, clickHouseDatabase, createPostgres, createTopics, kafkaControl, logLinesMatching, metric, printDiagnostics, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
 } from './harness';
 
 const FAULT_MS = 20_000;
@@ -72,6 +72,7 @@ test('Kafka request errors on Produce, Fetch and OffsetCommit: no loss, no crash
       notes: `consumer crashes (restarted by kafkajs) ${crashes}; commit failures counted ${commitFailures}`,
       pass,
     });
+    if (!pass) await printDiagnostics(c, 'scenario 3');
     assert.equal(stream.rejected, 0, `audit rejections: ${JSON.stringify([...stream.rejections])}`);
     assert.equal(lost, 0, 'every acked audit event stored');
     assert.equal(duplicates, 0);

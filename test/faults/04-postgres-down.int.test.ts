@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordFigures } from './figures';
 import {
-  CollectorProcess, chNumber, clickHouseDatabase, committedOffsets, createPostgres, createTopics, metric, sleep, stackComponent, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
+  chNumber, clickHouseDatabase, CollectorProcess, committedOffsets, createPostgres, createTopics, metric, printDiagnostics, sleep, stackComponent, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
 } from './harness';
 
 const OUTAGE_MS = 30_000;
@@ -77,6 +77,7 @@ test('Postgres down for 30 s: /readyz degraded, no postgres offsets committed, C
       notes: `ClickHouse wrote ${chDuring} log rows during the outage (expected ≈${chExpected}); postgres partitions whose offset moved during it: ${committedDuring}`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 4');
     assert.ok(degradedSeen, '/readyz answered 503 with the postgres sink not ready');
     assert.match(readyBody, /"postgres":\{[^}]*"ready":false/);
     assert.deepEqual(offsetsAtEnd, offsetsAtStart, 'no offsets committed for the postgres sink while Postgres was down');

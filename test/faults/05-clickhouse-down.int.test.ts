@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { recordFigures } from './figures';
 import {
-  CollectorProcess, chNumber, clickHouseDatabase, createPostgres, createTopics, metric, sleep, stackComponent, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
+  chNumber, clickHouseDatabase, CollectorProcess, createPostgres, createTopics, metric, printDiagnostics, sleep, stackComponent, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig,
 } from './harness';
 
 const OUTAGE_MS = 60_000;
@@ -79,6 +79,7 @@ test('ClickHouse down for 60 s: Postgres rate within 20 % of baseline, ClickHous
       notes: `Postgres ${baseline.toFixed(0)} rows/s before, ${during.toFixed(0)} during (${(ratio * 100).toFixed(0)} %); ClickHouse caught up ${catchUpS.toFixed(0)} s after restart`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 5');
     assert.ok(ratio >= 0.8, `Postgres ${during.toFixed(0)} rows/s during vs ${baseline.toFixed(0)} before`);
     assert.ok(chNotReady, '/readyz reported the clickhouse sink not ready');
     assert.equal(st.rejected, 0);

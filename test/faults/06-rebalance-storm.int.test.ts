@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Client } from 'pg';
 import { verifyAudit } from '../../collector/src/sinks/postgres/verify-audit';
 import { recordFigures } from './figures';
-import { CollectorProcess, createPostgres, createTopics, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
+import { CollectorProcess, createPostgres, createTopics, printDiagnostics, sleep, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
 
 const STORM_MS = 40_000;
 
@@ -88,6 +88,7 @@ test('rebalance storm: 3 instances started and stopped every few seconds; per-te
       notes: `${problems.length} order/gap problems${problems.length ? ` (first: ${problems[0]})` : ''}`,
       pass,
     });
+    if (!pass) for (const [k, slot] of slots.entries()) if (slot !== undefined) await printDiagnostics(slot, `scenario 6, collector ${k}`);
     assert.equal(stream.rejected, 0);
     const survivors = lost === 0 ? '' : await describeInstances(slots);
     assert.equal(lost, 0, `every acked audit event stored${survivors}`);

@@ -9,7 +9,7 @@ import { HEADERS, exampleAuditEvent, exampleJournalEvent, newEventId } from '@hi
 import { encodeOtlpSpan, kafkaClient, produceOne, readTopic } from '../e2e/harness/kafka';
 import { recordFigures } from './figures';
 import {
-  CollectorProcess, chNumber, clickHouseDatabase, committedOffsets, createPostgres, createTopics, metric, startStream, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig, type Topics,
+  chNumber, clickHouseDatabase, CollectorProcess, committedOffsets, createPostgres, createTopics, metric, printDiagnostics, startStream, storedAudit, type Topics, uniqueSuffix, waitUntil, writeCollectorConfig,
 } from './harness';
 
 const ROUNDS = 20;
@@ -133,6 +133,7 @@ test('poison corpus ×20 in a live stream: all in the DLQ with origin headers, o
       notes: `${writtenDuring} good records written while the poison was produced and dead-lettered`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 7');
     assert.deepEqual(problems, []);
     assert.equal(letters.length, sent.length, 'nothing else in the DLQ');
     assert.deepEqual(lagging, [], 'committed offsets reached the end of every topic');

@@ -7,7 +7,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setImmediate as yieldLoop } from 'node:timers/promises';
 import { init, withContext } from '@hindsight/sdk';
 import { recordFigures } from './figures';
-import { CollectorProcess, chNumber, clickHouseDatabase, createPostgres, createTopics, endpoints, kafkaControl, sdkTopics, sleep, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
+import { chNumber, clickHouseDatabase, CollectorProcess, createPostgres, createTopics, endpoints, kafkaControl, printDiagnostics, sdkTopics, sleep, storedAudit, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
 
 const STEADY_PER_S = 1000;
 /** Delay of every Kafka response during the run: the SDK then drains about 2,500 logs/s (512 per request). */
@@ -104,6 +104,7 @@ test('10× overload from the app: DEBUG/INFO shed, WARN/ERROR kept, audit comple
       notes: `shedding journal: ${started} started / ${stopped} stopped; event-loop delay during the burst p99 ${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 8');
     assert.ok(lowDropped > 0, 'DEBUG/INFO were shed');
     assert.equal(highDropped, 0, `no WARN/ERROR dropped: ${JSON.stringify(dropped)}`);
     assert.equal(warnStored, emitted['warn'], 'every WARN stored');

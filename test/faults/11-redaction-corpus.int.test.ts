@@ -9,7 +9,7 @@ import { withContext } from '@hindsight/sdk';
 import { MUST_SURVIVE, REDACTION_CORPUS, findLeaks } from '../../sdk/src/redaction';
 import { readTopic } from '../e2e/harness/kafka';
 import { recordFigures } from './figures';
-import { CollectorProcess, chNumber, clickHouseDatabase, createPostgres, createTopics, startStream, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
+import { chNumber, clickHouseDatabase, CollectorProcess, createPostgres, createTopics, printDiagnostics, startStream, uniqueSuffix, waitUntil, writeCollectorConfig } from './harness';
 
 test('redaction corpus: no secret on the Kafka topics, in Postgres or in ClickHouse', { timeout: 240_000 }, async () => {
   const s = uniqueSuffix();
@@ -111,6 +111,7 @@ test('redaction corpus: no secret on the Kafka topics, in Postgres or in ClickHo
       notes: `leaks: Kafka ${kafkaLeaks.length}, Postgres ${pgLeaks.length}, ClickHouse ${chLeaks.length}; ${kafkaBytes} Kafka bytes read`,
       pass,
     });
+    if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 11');
     assert.deepEqual(kafkaLeaks, [], 'no secret on the Kafka topics');
     assert.deepEqual(pgLeaks, [], 'no secret in Postgres');
     assert.deepEqual(chLeaks, [], 'no secret in ClickHouse');

@@ -5,6 +5,7 @@
  * and small store queries. Every scenario undoes the faults it injects in a `finally`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { kafkaControl } from '../stack/kafka-control';
 import { startComponent, stopComponent } from '../stack/component-control';
@@ -162,4 +163,37 @@ export async function chNumber(db: E2eClickHouse, sql: string): Promise<number> 
 /** Lines of a collector's log matching `re`. */
 export function logLinesMatching(c: CollectorProcess, re: RegExp): string[] {
   return c.logs.split('\n').filter((l) => re.test(l));
+}
+
+/** Consumer and sink series printed by `printDiagnostics`: where a stalled pipeline stopped. */
+const DIAGNOSTIC_SERIES = /^hindsight_(consumer_(messages_total|lag|commits_total|restarts_total)|sink_(records_written_total|write_retries_total|circuit_open)|component_errors_total|dlq_messages_total)\b/;
+
+/**
+ * For a failed scenario: writes the collector's whole log next to its config and prints to stderr what
+ * shows where it stopped (its consumer and sink metrics, and its last warnings and errors), so a failure
+ * in CI can be read after the fact: the log otherwise lives only in this process's memory.
+ */
+export async function printDiagnostics(c: CollectorProcess, scenario: string): Promise<void> {
+  const logPath = join(dirname(c.configPath), 'collector.log');
+  writeFileSync(logPath, c.logs);
+  const series = await c
+    .metrics()
+    .then((m) => [...m].filter(([k, v]) => DIAGNOSTIC_SERIES.test(k) && v !== 0).map(([k, v]) => `  ${k} ${v}`))
+    .catch((err: unknown) => [`  (metrics unreadable: ${(err as Error).message})`]);
+  const problems = logLinesMatching(c, /"level":"(warn|error)"/);
+  const readyz = await c.readyz().then((r) => `${r.status} ${r.body}`, (err: unknown) => `unreadable: ${(err as Error).message}`);
+  console.error(
+    [
+      `--- ${scenario} failed: collector diagnostics (whole log: ${logPath}) ---`,
+      `process: exit ${c.child.exitCode} signal ${c.child.signalCode}`,
+      `/readyz: ${readyz.slice(0, 2000)}`,
+      'metrics (non-zero):',
+      ...series,
+      `last warnings and errors (${Math.min(80, problems.length)} of ${problems.length}):`,
+      ...problems.slice(-80).map((l) => `  ${l.slice(0, 600)}`),
+      'last lines:',
+      ...c.logs.trimEnd().split('\n').slice(-30).map((l) => `  ${l.slice(0, 600)}`),
+      '--- end of diagnostics ---',
+    ].join('\n'),
+  );
 }
