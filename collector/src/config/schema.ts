@@ -141,6 +141,12 @@ export const CollectorConfigSchema = Type.Object(
         maxWaitTimeMs: Type.Integer({ minimum: 10, maximum: 30_000, default: 500 }),
         /** Where a group with no committed offset starts. */
         fromBeginning: Type.Boolean({ default: true }),
+        /**
+         * A consumer that takes no batch for this long while its partitions hold unread messages (and
+         * is not busy writing one) is replaced by a new one. Keep it above the longest group rebalance
+         * (kafkajs waits up to 60 s for a join) so a slow rebalance is not taken for a stall.
+         */
+        stallTimeoutMs: Type.Integer({ minimum: 1000, maximum: 3_600_000, default: 120_000 }),
         /** Kafka connection timeout. */
         connectionTimeoutMs: Type.Integer({ minimum: 100, maximum: 120_000, default: 3000 }),
       },

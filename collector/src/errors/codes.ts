@@ -39,6 +39,11 @@ export const ERROR_CODES = {
    * consumed); logged and counted, consumption goes on. Not thrown: a log code only.
    */
   kafkaOffsetGap: 'KAFKA_OFFSET_GAP',
+  /**
+   * A consumer took no batch for `kafka.stallTimeoutMs` while its partitions held unread messages and
+   * no error from the Kafka client said why; it is replaced by a new one. Not thrown: a log code only.
+   */
+  kafkaConsumerStalled: 'KAFKA_CONSUMER_STALLED',
   /** A command (`migrate`, `verify-audit`) is not part of this build. */
   commandUnavailable: 'COMMAND_UNAVAILABLE',
 } as const;

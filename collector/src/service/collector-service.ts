@@ -81,6 +81,7 @@ export class CollectorService {
         heartbeatIntervalMs: this.config.kafka.heartbeatIntervalMs,
         maxWaitTimeMs: this.config.kafka.maxWaitTimeMs,
         fromBeginning: this.config.kafka.fromBeginning,
+        stallTimeoutMs: this.config.kafka.stallTimeoutMs,
       });
       this.consumers.push(consumer);
       await consumer.start();
@@ -97,6 +98,11 @@ export class CollectorService {
   /** The operator API's bound port, when the config enables it. */
   get apiPort(): number | undefined {
     return this.api?.port;
+  }
+
+  /** The running consumer of the pipeline that writes to `sink`. */
+  consumerOf(sink: string): SinkConsumer | undefined {
+    return this.consumers.find((c) => c.status().sink === sink);
   }
 
   /** Per-sink status plus Kafka; ready only when every part is. */

@@ -20,6 +20,7 @@ export class CollectorMetrics {
   readonly offsetGapMessages: Counter<'topic' | 'partition'>;
   readonly offsetGaps: Counter<'topic'>;
   readonly consumerRestarts: Counter<'sink'>;
+  readonly consumerStalls: Counter<'sink'>;
 
   constructor(registry: Registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
     this.registry = registry;
@@ -67,6 +68,12 @@ export class CollectorMetrics {
     this.consumerRestarts = new Counter({
       name: 'hindsight_consumer_restarts_total',
       help: 'Consumers started again by the collector after an error kafkajs does not restart them for, per sink.',
+      labelNames: ['sink'],
+      registers,
+    });
+    this.consumerStalls = new Counter({
+      name: 'hindsight_consumer_stalls_total',
+      help: 'Consumers replaced after taking no batch for kafka.stallTimeoutMs while their partitions held unread messages, per sink.',
       labelNames: ['sink'],
       registers,
     });

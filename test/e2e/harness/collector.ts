@@ -40,7 +40,7 @@ export function writeCollectorConfig(setup: CollectorSetup): { path: string; gro
     pipelines.push('  clickhouse: { sources: [spans, logs], sink: clickhouse }');
   }
   const yaml = `service: { name: e2e-collector, http: { host: 127.0.0.1, port: 0 }, shutdownTimeoutMs: 10000, logLevel: info }
-kafka: { brokers: ${JSON.stringify(endpoints().kafka.brokers)}, groupPrefix: ${groupPrefix}, dlqTopic: ${topics.dlq}, createTopics: false, heartbeatIntervalMs: 500, sessionTimeoutMs: 10000 }
+kafka: { brokers: ${JSON.stringify(endpoints().kafka.brokers)}, groupPrefix: ${groupPrefix}, dlqTopic: ${topics.dlq}, createTopics: false, heartbeatIntervalMs: 500, sessionTimeoutMs: 10000, stallTimeoutMs: 30000 }
 sources:
   spans: { topic: ${topics.spans}, kind: span }
   logs: { topic: ${topics.logs}, kind: log }

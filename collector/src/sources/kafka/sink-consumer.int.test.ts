@@ -45,7 +45,7 @@ interface Instance {
   sinks: MemorySink[];
 }
 
-async function setup(fromBeginning: boolean): Promise<{ audit: string; group: string; instance(): Instance }> {
+async function setup(fromBeginning: boolean, stallTimeoutMs = 120_000): Promise<{ audit: string; group: string; instance(): Instance }> {
   const audit = uniqueName('it-gap-audit');
   const dlq = uniqueName('it-gap-dlq');
   await kafkaControl(`create_topic ${audit} 2`);
@@ -53,7 +53,7 @@ async function setup(fromBeginning: boolean): Promise<{ audit: string; group: st
   const prefix = uniqueName('it-gap-group');
   const text = `
 service: { http: { host: 127.0.0.1, port: 0 }, shutdownTimeoutMs: 10000 }
-kafka: { brokers: ${JSON.stringify(brokers)}, groupPrefix: ${prefix}, dlqTopic: ${dlq}, createTopics: false, sessionTimeoutMs: 10000, heartbeatIntervalMs: 500, maxWaitTimeMs: 200, fromBeginning: ${fromBeginning} }
+kafka: { brokers: ${JSON.stringify(brokers)}, groupPrefix: ${prefix}, dlqTopic: ${dlq}, createTopics: false, sessionTimeoutMs: 10000, heartbeatIntervalMs: 500, maxWaitTimeMs: 200, fromBeginning: ${fromBeginning}, stallTimeoutMs: ${stallTimeoutMs} }
 sources:
   audit: { topic: ${audit}, kind: audit }
 sinks:
@@ -180,5 +180,44 @@ test('a consumer kafkajs stops for good (SyncGroup answered INVALID_REQUEST) is 
   } finally {
     await i.service.stop();
     await kafkaControl('clear_errors SyncGroup').catch(() => undefined);
+  }
+});
+
+test('a consumer that takes no batch while its partitions hold unread messages is replaced, and the pipeline goes on', async () => {
+  const f = await setup(true, 3000);
+  await produce(f.audit, 20);
+  const i = f.instance();
+  await i.service.start();
+  try {
+    await waitFor('20 audit events stored', () => (storedIds([i]).size >= 20 ? true : undefined), 60_000);
+    const wedged = i.service.consumerOf('mem')?.kafkaConsumer;
+    assert.ok(wedged);
+    // kafkajs stops fetching the topic but stays in the group and heartbeats: from outside, what a
+    // fetch loop that stopped without an error looks like.
+    wedged.pause([{ topic: f.audit }]);
+    await produce(f.audit, 20);
+    await waitFor('the 20 produced after the wedge stored', () => (storedIds([i]).size >= 40 ? true : undefined), 60_000);
+    assert.equal(await counterTotal(i.metrics, 'hindsight_consumer_stalls_total'), 1, 'one stall noticed');
+    assert.notEqual(i.service.consumerOf('mem')?.kafkaConsumer, wedged, 'the consumer was replaced');
+    await produce(f.audit, 10);
+    await waitFor('10 more stored', () => (storedIds([i]).size >= 50 ? true : undefined), 30_000);
+    await waitFor('the pipeline ready again', () => (i.service.readiness().ready ? true : undefined));
+    assert.equal(await counterTotal(i.metrics, 'hindsight_consumer_stalls_total'), 1, 'a consumer that keeps up is not taken for stalled');
+  } finally {
+    await i.service.stop();
+  }
+});
+
+test('a consumer with nothing left to read is not taken for stalled, however long it waits', async () => {
+  const f = await setup(true, 1500);
+  await produce(f.audit, 10);
+  const i = f.instance();
+  await i.service.start();
+  try {
+    await waitFor('10 audit events stored', () => (storedIds([i]).size >= 10 ? true : undefined), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // four stall timeouts with no message
+    assert.equal(await counterTotal(i.metrics, 'hindsight_consumer_stalls_total'), 0);
+  } finally {
+    await i.service.stop();
   }
 });

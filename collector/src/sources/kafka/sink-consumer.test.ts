@@ -20,7 +20,7 @@ function fakeKafka() {
   const commits: Array<Array<{ topic: string; partition: number; offset: string }>> = [];
   const listeners = new Map<string, (e: unknown) => void>();
   const consumer = {
-    events: { GROUP_JOIN: 'group_join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop' },
+    events: { GROUP_JOIN: 'group_join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop', FETCH: 'fetch' },
     on: (event: string, listener: (e: unknown) => void) => listeners.set(event, listener),
     connect: async () => undefined,
     subscribe: async () => undefined,
@@ -95,6 +95,7 @@ async function startConsumer(maxRecords: number, maxWaitMs: number, flushWhenCau
     heartbeatIntervalMs: 1000,
     maxWaitTimeMs: 100,
     fromBeginning: true,
+    stallTimeoutMs: 60_000,
   });
   await consumer.start();
   return { sink, consumer, ...fake };

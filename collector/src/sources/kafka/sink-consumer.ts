@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { timeout, TimeoutStrategy } from 'cockatiel';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { TopicPlan, PipelinePlan } from '../../topology/build-topology';
 import { decodeMessage } from '../../decoding/decode-message';
@@ -12,6 +13,7 @@ import type { CollectorMetrics } from '../../telemetry/collector-metrics';
 import type { Logger } from '../../telemetry/logger';
 import { WatermarkTracker } from './watermark-tracker';
 import { OffsetGapDetector, type NewAssignment, type OffsetGap } from './offset-gap-detector';
+import { ConsumerWatchdog, type BehindPartition, type OwnedPosition, type Stall } from './consumer-watchdog';
 
 /** A message whose records wait in the batch; its bytes are kept in case the sink refuses it. */
 interface Buffered {
@@ -38,6 +40,10 @@ const COMMITTED_READ_TIMEOUT_MS = 5000;
 const RESTART_FIRST_DELAY_MS = 1000;
 const RESTART_MAX_DELAY_MS = 30_000;
 
+/** Longest the stall check waits for the broker's answer, and for a replaced consumer to disconnect. */
+const STALL_PROBE_TIMEOUT_MS = 10_000;
+const REPLACED_DISCONNECT_TIMEOUT_MS = 30_000;
+
 /** Why an offset gap happens and what to do, as logged with `KAFKA_OFFSET_GAP`. */
 const OFFSET_GAP_REASON =
   'the messages were deleted by retention before this consumer group read them (the broker answered OFFSET_OUT_OF_RANGE and the consumer moved to an offset it still holds); raise the topic retention or the consumer capacity';
@@ -49,6 +55,11 @@ export interface ConsumerSettings {
   /** Longest a fetch waits for data (see the `kafka.maxWaitTimeMs` config). */
   maxWaitTimeMs: number;
   fromBeginning: boolean;
+  /**
+   * A consumer that has taken no batch for this long while its partitions hold unread messages (and
+   * it is not busy with a batch) is replaced by a new one (see ConsumerWatchdog).
+   */
+  stallTimeoutMs: number;
 }
 
 /** What /readyz reports for one sink's pipeline. */
@@ -85,7 +96,8 @@ export interface OffsetGapStatus {
  * and once more, awaited, on stop.
  */
 export class SinkConsumer {
-  private readonly consumer: Consumer;
+  /** The kafkajs consumer in use: replaced by a new one when it stalls. */
+  private consumer: Consumer;
   private readonly tracker = new WatermarkTracker();
   private readonly gaps = new OffsetGapDetector();
   /** Reads the group's committed offsets for newly assigned partitions (offset gap check). */
@@ -116,10 +128,16 @@ export class SinkConsumer {
   /** The pending restart after a crash kafkajs does not recover from, and restarts since the last join. */
   private restartTimer: NodeJS.Timeout | undefined;
   private restarts = 0;
+  private readonly watchdog: ConsumerWatchdog;
+  private watchdogTimer: NodeJS.Timeout | undefined;
+  /** When kafkajs last finished a fetch (shown when a stall is reported). */
+  private lastFetchAt: number | undefined;
+  /** True while a stalled consumer is being replaced. */
+  private replacing = false;
 
   constructor(
     private readonly plan: PipelinePlan,
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly sink: Sink,
     private readonly guard: SinkGuard,
     private readonly dlq: DeadLetterProducer,
@@ -128,21 +146,31 @@ export class SinkConsumer {
     private readonly settings: ConsumerSettings,
   ) {
     this.sources = new Map(plan.topics.map((t) => [t.topic, t]));
-    this.consumer = kafka.consumer({
-      groupId: plan.groupId,
-      sessionTimeout: settings.sessionTimeoutMs,
-      heartbeatInterval: settings.heartbeatIntervalMs,
-      maxWaitTimeInMs: settings.maxWaitTimeMs,
+    this.consumer = this.createConsumer();
+    this.admin = kafka.admin();
+    this.watchdog = new ConsumerWatchdog({
+      stallAfterMs: settings.stallTimeoutMs,
+      confirmMs: this.watchdogIntervalMs(),
+      probe: (owned) => this.partitionsBehind(owned),
+      onStall: (stall) => void this.replaceStalledConsumer(stall),
+      onProbeError: (err) => this.logger.debug('stall check could not ask the broker', { error: err }),
+    });
+  }
+
+  /** A kafkajs consumer for this pipeline's group, its events routed here while it is the one in use. */
+  private createConsumer(): Consumer {
+    const consumer = this.kafka.consumer({
+      groupId: this.plan.groupId,
+      sessionTimeout: this.settings.sessionTimeoutMs,
+      heartbeatInterval: this.settings.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.settings.maxWaitTimeMs,
       // One batch may be bigger than maxRecords; bound what one fetch brings in.
       maxBytesPerPartition: 1024 * 1024,
     });
-    this.admin = kafka.admin();
-  }
-
-  /** Joins the group and starts consuming (resolves once the consumer runs, not when it joined). */
-  async start(): Promise<void> {
-    const { GROUP_JOIN, CRASH, DISCONNECT, STOP } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, (e) => {
+    const current = (): boolean => consumer === this.consumer;
+    const { GROUP_JOIN, CRASH, DISCONNECT, STOP, FETCH } = consumer.events;
+    consumer.on(GROUP_JOIN, (e) => {
+      if (!current()) return;
       this.joined = true;
       this.restarts = 0;
       // A rebalance may have taken partitions away: never commit for them again.
@@ -154,9 +182,11 @@ export class SinkConsumer {
       // Emitted before kafkajs fetches for the new assignment: the read is registered before any batch.
       const added = this.gaps.assign(e.payload.memberAssignment);
       if (added.length > 0) this.readCommitted(added);
+      this.watchdog.assigned(e.payload.memberAssignment);
       this.logger.info('joined consumer group', { groupId: this.plan.groupId, assignment: e.payload.memberAssignment });
     });
-    this.consumer.on(CRASH, (e) => {
+    consumer.on(CRASH, (e) => {
+      if (!current()) return;
       this.joined = false;
       this.logger.error('consumer crashed', { error: e.payload.error, restart: e.payload.restart });
       // kafkajs restarts itself only after errors it deems retriable. After any other (a broker answering
@@ -164,20 +194,126 @@ export class SinkConsumer {
       // while the process lives on: the consumer is started again here instead, with a growing delay.
       if (!e.payload.restart) this.restartLater();
     });
-    this.consumer.on(DISCONNECT, () => (this.joined = false));
-    this.consumer.on(STOP, () => (this.joined = false));
+    consumer.on(DISCONNECT, () => current() && (this.joined = false));
+    consumer.on(STOP, () => current() && (this.joined = false));
+    consumer.on(FETCH, () => current() && (this.lastFetchAt = Date.now()));
+    return consumer;
+  }
+
+  /** Joins the group and starts consuming (resolves once the consumer runs, not when it joined). */
+  async start(): Promise<void> {
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+    await this.subscribe(this.consumer);
     await this.runConsumer();
+    this.watchdog.restarted();
+    this.watchdogTimer = setInterval(() => void this.watchdog.check(), this.watchdogIntervalMs());
+    this.watchdogTimer.unref();
+  }
+
+  private subscribe(consumer: Consumer): Promise<void> {
+    return consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+  }
+
+  /** Checks a few times per stall timeout, at most every 5 s. */
+  private watchdogIntervalMs(): number {
+    return Math.min(5000, Math.max(100, Math.floor(this.settings.stallTimeoutMs / 4)));
   }
 
   private runConsumer(): Promise<void> {
-    return this.consumer.run({
+    const consumer = this.consumer;
+    return consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: PARTITIONS_CONSUMED_CONCURRENTLY,
-      eachBatch: (payload) => this.onBatch(payload),
+      // A replaced consumer that wakes up later hands nothing on: its batches are read again by the new one.
+      eachBatch: (payload) => (consumer === this.consumer ? this.onBatchWatched(payload) : Promise.resolve()),
     });
+  }
+
+  /**
+   * Owned partitions whose end (high watermark) is past the consumer's position: the offset after the
+   * last message it took, or where it resumes (the group's committed offset; with none, the start of
+   * the partition if it reads from the beginning). A partition with neither is not judged.
+   */
+  private async partitionsBehind(owned: readonly OwnedPosition[]): Promise<BehindPartition[]> {
+    const ask = async (): Promise<BehindPartition[]> => {
+      this.adminConnected ??= this.admin.connect();
+      await this.adminConnected;
+      const topics = [...new Set(owned.map((o) => o.topic))];
+      const ends = new Map<string, { high: string; low: string }>();
+      for (const topic of topics) for (const p of await this.admin.fetchTopicOffsets(topic)) ends.set(`${p.partition}:${topic}`, { high: p.high, low: p.low });
+      const committed = new Map<string, string>();
+      if (owned.some((o) => o.position === undefined)) {
+        for (const t of await this.admin.fetchOffsets({ groupId: this.plan.groupId, topics })) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
+      }
+      const behind: BehindPartition[] = [];
+      for (const o of owned) {
+        const key = `${o.partition}:${o.topic}`;
+        const end = ends.get(key);
+        if (end === undefined) continue;
+        let position = o.position;
+        if (position === undefined) {
+          const c = committed.get(key);
+          if (c !== undefined && BigInt(c) >= 0n) position = BigInt(c);
+          else if (this.settings.fromBeginning) position = BigInt(end.low);
+        }
+        if (position !== undefined && BigInt(end.high) > position) behind.push({ topic: o.topic, partition: o.partition, position: o.position?.toString(), end: end.high });
+      }
+      return behind;
+    };
+    try {
+      return await timeout(STALL_PROBE_TIMEOUT_MS, TimeoutStrategy.Aggressive).execute(ask);
+    } catch (err) {
+      this.adminConnected = undefined; // a failed connect is retried at the next check
+      throw err;
+    }
+  }
+
+  /**
+   * Replaces a stalled consumer by a new one in the same group. The old one is disconnected first, so
+   * it leaves the group before the new one joins; a wedged fetch loop may never let it, so after
+   * REPLACED_DISCONNECT_TIMEOUT_MS the new one starts anyway and the group drops the old member when
+   * its session times out. The new member resumes at the committed offsets; records already taken
+   * are written as usual (the sinks are idempotent).
+   */
+  private async replaceStalledConsumer(stall: Stall): Promise<void> {
+    if (this.stopping || this.restartTimer !== undefined || this.replacing) return;
+    this.replacing = true;
+    try {
+      await this.replaceConsumer(stall);
+    } finally {
+      this.replacing = false;
+      this.watchdog.restarted();
+    }
+  }
+
+  private async replaceConsumer(stall: Stall): Promise<void> {
+    this.logger.error('consumer stalled: no batch taken while its partitions hold unread messages; replacing it', {
+      code: ERROR_CODES.kafkaConsumerStalled,
+      groupId: this.plan.groupId,
+      silentMs: stall.silentMs,
+      behind: stall.behind,
+      joined: this.joined,
+      lastFetchAgoMs: this.lastFetchAt === undefined ? null : Date.now() - this.lastFetchAt,
+      writesPending: this.writesPending,
+      recordsWaiting: this.records.length,
+    });
+    this.metrics.consumerStalls.inc({ sink: this.plan.sinkName });
+    const old = this.consumer;
+    this.joined = false;
+    await timeout(REPLACED_DISCONNECT_TIMEOUT_MS, TimeoutStrategy.Aggressive)
+      .execute(() => old.disconnect())
+      .catch((err: unknown) => this.logger.warn('the stalled consumer did not disconnect; the group drops it when its session times out', { groupId: this.plan.groupId, error: err }));
+    if (this.stopping) return;
+    this.consumer = this.createConsumer();
+    try {
+      await this.consumer.connect();
+      await this.subscribe(this.consumer);
+      await this.runConsumer();
+    } catch (err) {
+      this.logger.error('starting the replacement consumer failed', { groupId: this.plan.groupId, error: err });
+      this.restartLater();
+    }
   }
 
   /**
@@ -194,14 +330,23 @@ export class SinkConsumer {
       this.restartTimer = undefined;
       if (this.stopping) return;
       this.metrics.consumerRestarts.inc({ sink: this.plan.sinkName });
+      this.watchdog.restarted();
       this.consumer
         .connect()
+        // Subscribing again is harmless for a consumer that kept its subscription, and needed by a
+        // replacement whose first start failed before it subscribed.
+        .then(() => this.subscribe(this.consumer))
         .then(() => this.runConsumer())
         .catch((err: unknown) => {
           this.logger.error('consumer restart failed', { groupId: this.plan.groupId, error: err });
           this.restartLater();
         });
     }, delay);
+  }
+
+  /** The kafkajs consumer in use: a new one after a stall (tests wedge it through kafkajs's own API). */
+  get kafkaConsumer(): Consumer {
+    return this.consumer;
   }
 
   status(): PipelineStatus {
@@ -235,11 +380,8 @@ export class SinkConsumer {
         if (offset !== undefined) this.gaps.expect(a.topic, a.partition, a.epoch, offset);
       }
     };
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${COMMITTED_READ_TIMEOUT_MS} ms`)), COMMITTED_READ_TIMEOUT_MS);
-    });
-    const run: Promise<void> = Promise.race([read(), timeout])
+    const run: Promise<void> = timeout(COMMITTED_READ_TIMEOUT_MS, TimeoutStrategy.Aggressive)
+      .execute(read)
       .catch((err: unknown) => {
         // A failed connect is retried on the next assignment.
         this.adminConnected = undefined;
@@ -250,7 +392,6 @@ export class SinkConsumer {
         });
       })
       .finally(() => {
-        clearTimeout(timer);
         for (const a of added) {
           const key = `${a.partition}:${a.topic}`;
           if (this.expectations.get(key) === run) this.expectations.delete(key);
@@ -286,10 +427,22 @@ export class SinkConsumer {
     });
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  /** Hands the batch to onBatch, telling the watchdog when it begins and ends and how far it got. */
+  private async onBatchWatched(payload: EachBatchPayload): Promise<void> {
+    this.watchdog.batchStarted();
+    let next: bigint | undefined;
+    try {
+      next = await this.onBatch(payload);
+    } finally {
+      this.watchdog.batchEnded(payload.batch.topic, payload.batch.partition, next);
+    }
+  }
+
+  /** Returns the offset after the last message taken, if any. */
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<bigint | undefined> {
     this.heartbeat = heartbeat;
     const source = this.sources.get(batch.topic);
-    if (source === undefined) return;
+    if (source === undefined) return undefined;
     const { topic, partition } = batch;
     const key = `${partition}:${topic}`;
     const waiting = this.expectations.get(key);
@@ -335,6 +488,7 @@ export class SinkConsumer {
     this.requestCommit();
     this.flushIfCaughtUp();
     // No heartbeat here: kafkajs heartbeats after every batch (when the interval is due) anyway.
+    return lastTaken === undefined ? undefined : BigInt(lastTaken) + 1n;
   }
 
   /**
@@ -530,6 +684,7 @@ export class SinkConsumer {
     this.stopping = true;
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
+    clearInterval(this.watchdogTimer);
     if (this.failing !== undefined) this.abort.abort();
     const timer = setTimeout(() => this.abort.abort(), Math.max(0, deadline - Date.now() - 1000));
     try {

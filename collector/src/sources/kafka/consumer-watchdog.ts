@@ -1,0 +1,126 @@
+/**
+ * Notices a consumer that stopped making progress while Kafka holds messages for it: no batch has
+ * reached the pipeline for `stallAfterMs`, no batch is being handled (a pipeline waiting on its sink
+ * is busy, not stalled), and the broker's end of at least one owned partition is past the position
+ * the consumer reached, at two checks at least `confirmMs` apart (a message that arrived just before
+ * the first one is fetched long before the second). kafkajs can end up there without a crash event (its fetch loop wedged, or a
+ * group it keeps rejoining); the process lives on and the pipeline silently stops, so the owner
+ * replaces the consumer instead of waiting for an event that never comes.
+ */
+
+/** An owned partition whose unread messages the consumer is not fetching. */
+export interface BehindPartition {
+  topic: string;
+  partition: number;
+  /** The next offset the consumer would read (`undefined`: nothing read since it joined). */
+  position: string | undefined;
+  /** The broker's end of the partition (its high watermark). */
+  end: string;
+}
+
+/** An owned partition and the next offset the consumer would read, if it read any since it joined. */
+export interface OwnedPosition {
+  topic: string;
+  partition: number;
+  position: bigint | undefined;
+}
+
+/** Asks the broker which owned partitions end past the consumer's position. */
+export type BehindProbe = (owned: readonly OwnedPosition[]) => Promise<BehindPartition[]>;
+
+/** What a stall looked like when it was noticed. */
+export interface Stall {
+  /** Time since the last batch began or ended, or since the last join. */
+  silentMs: number;
+  behind: BehindPartition[];
+}
+
+export interface ConsumerWatchdogOptions {
+  stallAfterMs: number;
+  /** Least time between the check that finds the consumer behind and the one that confirms it. */
+  confirmMs: number;
+  probe: BehindProbe;
+  onStall: (stall: Stall) => void;
+  /** A failed probe (broker unreachable, say): nothing is concluded from it. */
+  onProbeError: (err: unknown) => void;
+  now?: () => number;
+}
+
+const keyOf = (topic: string, partition: number): string => `${partition}:${topic}`;
+
+export class ConsumerWatchdog {
+  private readonly now: () => number;
+  private lastProgressAt: number;
+  private handling = 0;
+  private owned: Array<{ topic: string; partition: number }> = [];
+  private readonly positions = new Map<string, bigint>();
+  private probing = false;
+  /** The first check that found the consumer silent and behind, and the progress time it saw. */
+  private suspect: { at: number; progressAt: number } | undefined;
+
+  constructor(private readonly options: ConsumerWatchdogOptions) {
+    this.now = options.now ?? Date.now;
+    this.lastProgressAt = this.now();
+  }
+
+  /** A join: the owned partitions are these, and nothing is known of where the consumer stands in them. */
+  assigned(assignment: Readonly<Record<string, readonly number[]>>): void {
+    this.owned = Object.entries(assignment).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
+    this.positions.clear();
+    this.lastProgressAt = this.now();
+  }
+
+  /** The consumer was replaced or restarted: it gets a whole period before it is judged again. */
+  restarted(): void {
+    this.lastProgressAt = this.now();
+  }
+
+  batchStarted(): void {
+    this.handling++;
+    this.lastProgressAt = this.now();
+  }
+
+  /** `next`: the offset after the last message taken from the batch (`undefined`: none taken). */
+  batchEnded(topic: string, partition: number, next: bigint | undefined): void {
+    this.handling--;
+    this.lastProgressAt = this.now();
+    if (next !== undefined) this.positions.set(keyOf(topic, partition), next);
+  }
+
+  /**
+   * Runs one check. The probe is asked only once the consumer has been silent for `stallAfterMs`
+   * with no batch in hand; a stall is reported when a later check, `confirmMs` on, finds it still
+   * silent and behind, and at most once per silent period.
+   */
+  async check(): Promise<Stall | undefined> {
+    if (this.probing || this.handling > 0 || this.owned.length === 0) return undefined;
+    const progressAt = this.lastProgressAt;
+    const silentMs = this.now() - progressAt;
+    if (silentMs < this.options.stallAfterMs) return undefined;
+    this.probing = true;
+    try {
+      const owned = this.owned.map((o) => ({ ...o, position: this.positions.get(keyOf(o.topic, o.partition)) }));
+      const behind = await this.options.probe(owned);
+      // A batch that arrived while the broker was asked is progress: the consumer is not stalled.
+      if (behind.length === 0 || this.handling > 0 || this.lastProgressAt !== progressAt) {
+        this.suspect = undefined;
+        return undefined;
+      }
+      if (this.suspect === undefined || this.suspect.progressAt !== progressAt) {
+        this.suspect = { at: this.now(), progressAt };
+        return undefined;
+      }
+      if (this.now() - this.suspect.at < this.options.confirmMs) return undefined;
+      this.suspect = undefined;
+      this.lastProgressAt = this.now();
+      const stall = { silentMs, behind };
+      this.options.onStall(stall);
+      return stall;
+    } catch (err) {
+      this.options.onProbeError(err);
+      return undefined;
+    } finally {
+      this.probing = false;
+    }
+  }
+}
