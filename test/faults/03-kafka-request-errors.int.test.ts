@@ -57,6 +57,7 @@ test('Kafka request errors on Produce, Fetch and OffsetCommit: no loss, no crash
     const crashedNoRestart = logLinesMatching(c, /"msg":"consumer crashed".*"restart":false/).length;
     const crashes = logLinesMatching(c, /"msg":"consumer crashed"/).length;
     const commitFailures = await metric(c, 'hindsight_component_errors_total', { stage: 'commit' });
+    const stalls = await metric(c, 'hindsight_consumer_stalls_total');
     const alive = c.child.exitCode === null && c.child.signalCode === null && c.child.pid === pid;
     const ready = (await c.readyz()).status === 200;
     const pass = lost === 0 && duplicates === 0 && logsStored === sent.logs - dropped && alive && crashedNoRestart === 0 && ready && stream.rejected === 0;
@@ -69,7 +70,7 @@ test('Kafka request errors on Produce, Fetch and OffsetCommit: no loss, no crash
       duplicates,
       lost: `${lost} audit; ${sent.logs - dropped - logsStored} logs (${dropped} shed by the SDK)`,
       criterion: 'acked == stored, every log stored, same collector process alive and ready after, no consumer crash without restart',
-      notes: `consumer crashes (restarted by kafkajs) ${crashes}; commit failures counted ${commitFailures}`,
+      notes: `consumer crashes (restarted by kafkajs) ${crashes}; stalled consumers replaced ${stalls}; commit failures counted ${commitFailures}`,
       pass,
     });
     if (!pass) await printDiagnostics(c, 'scenario 3');

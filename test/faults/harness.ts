@@ -166,7 +166,7 @@ export function logLinesMatching(c: CollectorProcess, re: RegExp): string[] {
 }
 
 /** Consumer and sink series printed by `printDiagnostics`: where a stalled pipeline stopped. */
-const DIAGNOSTIC_SERIES = /^hindsight_(consumer_(messages_total|lag|commits_total|restarts_total)|sink_(records_written_total|write_retries_total|circuit_open)|component_errors_total|dlq_messages_total)\b/;
+const DIAGNOSTIC_SERIES = /^hindsight_(consumer_(messages_total|lag|commits_total|restarts_total|stalls_total)|sink_(records_written_total|write_retries_total|circuit_open)|component_errors_total|dlq_messages_total)\b/;
 
 /**
  * For a failed scenario: writes the collector's whole log next to its config and prints to stderr what
