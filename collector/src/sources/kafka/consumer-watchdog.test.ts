@@ -129,3 +129,17 @@ test('no owned partitions, a failed probe, or a new assignment: nothing is repor
   );
   assert.equal(f.stalls.length, 0, 'the finding before the join is not confirmed after it');
 });
+
+test('a consumer that joined with no partitions is stalled only while the group commits nothing where messages wait', async () => {
+  const f = setup();
+  f.watchdog.assigned({}); // e.g. an assignment lost to two joins at once: the group reads nothing
+  f.setBehind([{ topic: 't', partition: 0, position: '5', end: '9' }]);
+  f.advance(1000);
+  await f.watchdog.check();
+  assert.deepEqual(f.asked.at(-1), [], 'with nothing owned the probe judges the topics by the group');
+  f.setBehind([{ topic: 't', partition: 0, position: '7', end: '12' }]); // another member committed meanwhile
+  f.advance(300);
+  assert.equal(await f.watchdog.check(), undefined, 'a committed offset that moved is someone reading');
+  f.advance(300);
+  assert.deepEqual(await f.watchdog.check(), { silentMs: 1600, behind: [{ topic: 't', partition: 0, position: '7', end: '12' }] }, 'the same offset twice, confirmMs apart, is a stall');
+});

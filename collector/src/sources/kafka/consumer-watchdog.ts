@@ -2,17 +2,24 @@
  * Notices a consumer that stopped making progress while Kafka holds messages for it: no batch has
  * reached the pipeline for `stallAfterMs`, no batch is being handled (a pipeline waiting on its sink
  * is busy, not stalled), and the broker's end of at least one owned partition is past the position
- * the consumer reached, at two checks at least `confirmMs` apart (a message that arrived just before
- * the first one is fetched long before the second). kafkajs can end up there without a crash event (its fetch loop wedged, or a
- * group it keeps rejoining); the process lives on and the pipeline silently stops, so the owner
- * replaces the consumer instead of waiting for an event that never comes.
+ * the consumer reached, at two checks at least `confirmMs` apart that find the same partition at the
+ * same position (a message that arrived just before the first one is fetched long before the second).
+ * A consumer that joined with no partitions is judged by the partitions of its topics: the probe then
+ * answers with those whose committed offset, i.e. the whole group's progress, is behind their end
+ * (a group that assigned nobody anything). kafkajs can end up in either state without a crash event
+ * (a fetch loop that stopped, an assignment lost to two joins at once); the process lives on and the
+ * pipeline silently stops, so the owner replaces the consumer instead of waiting for an event that
+ * never comes.
  */
 
 /** An owned partition whose unread messages the consumer is not fetching. */
 export interface BehindPartition {
   topic: string;
   partition: number;
-  /** The next offset the consumer would read (`undefined`: nothing read since it joined). */
+  /**
+   * The next offset the consumer would read: past its last message taken, or else the group's
+   * committed offset (`undefined`: neither is known; the start of the partition is assumed).
+   */
   position: string | undefined;
   /** The broker's end of the partition (its high watermark). */
   end: string;
@@ -25,7 +32,10 @@ export interface OwnedPosition {
   position: bigint | undefined;
 }
 
-/** Asks the broker which owned partitions end past the consumer's position. */
+/**
+ * Asks the broker which owned partitions end past the consumer's position; with nothing owned, which
+ * partitions of the consumer's topics end past the group's committed offset.
+ */
 export type BehindProbe = (owned: readonly OwnedPosition[]) => Promise<BehindPartition[]>;
 
 /** What a stall looked like when it was noticed. */
@@ -37,7 +47,11 @@ export interface Stall {
 
 export interface ConsumerWatchdogOptions {
   stallAfterMs: number;
-  /** Least time between the check that finds the consumer behind and the one that confirms it. */
+  /**
+   * Least time between the check that finds the consumer behind and the one that confirms it. With
+   * nothing owned it is how long the group's committed offsets must stand still, so it is kept long
+   * enough for the slowest healthy write of another member.
+   */
   confirmMs: number;
   probe: BehindProbe;
   onStall: (stall: Stall) => void;
@@ -53,10 +67,12 @@ export class ConsumerWatchdog {
   private lastProgressAt: number;
   private handling = 0;
   private owned: Array<{ topic: string; partition: number }> = [];
+  /** False until the first join: before it, there is nothing to judge. */
+  private joined = false;
   private readonly positions = new Map<string, bigint>();
   private probing = false;
-  /** The first check that found the consumer silent and behind, and the progress time it saw. */
-  private suspect: { at: number; progressAt: number } | undefined;
+  /** The first check that found the consumer silent and behind: when, the progress time it saw, and what. */
+  private suspect: { at: number; progressAt: number; behind: Set<string> } | undefined;
 
   constructor(private readonly options: ConsumerWatchdogOptions) {
     this.now = options.now ?? Date.now;
@@ -67,6 +83,7 @@ export class ConsumerWatchdog {
   assigned(assignment: Readonly<Record<string, readonly number[]>>): void {
     this.owned = Object.entries(assignment).flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition })));
     this.positions.clear();
+    this.joined = true;
     this.lastProgressAt = this.now();
   }
 
@@ -90,10 +107,10 @@ export class ConsumerWatchdog {
   /**
    * Runs one check. The probe is asked only once the consumer has been silent for `stallAfterMs`
    * with no batch in hand; a stall is reported when a later check, `confirmMs` on, finds it still
-   * silent and behind, and at most once per silent period.
+   * silent and the same partitions behind at the same positions, and at most once per silent period.
    */
   async check(): Promise<Stall | undefined> {
-    if (this.probing || this.handling > 0 || this.owned.length === 0) return undefined;
+    if (this.probing || this.handling > 0 || !this.joined) return undefined;
     const progressAt = this.lastProgressAt;
     const silentMs = this.now() - progressAt;
     if (silentMs < this.options.stallAfterMs) return undefined;
@@ -106,14 +123,16 @@ export class ConsumerWatchdog {
         this.suspect = undefined;
         return undefined;
       }
-      if (this.suspect === undefined || this.suspect.progressAt !== progressAt) {
-        this.suspect = { at: this.now(), progressAt };
+      const seen = (b: BehindPartition): string => `${b.partition}:${b.topic}@${b.position}`;
+      const still = this.suspect?.progressAt === progressAt ? behind.filter((b) => this.suspect?.behind.has(seen(b))) : [];
+      if (still.length === 0) {
+        this.suspect = { at: this.now(), progressAt, behind: new Set(behind.map(seen)) };
         return undefined;
       }
-      if (this.now() - this.suspect.at < this.options.confirmMs) return undefined;
+      if (this.now() - (this.suspect?.at ?? 0) < this.options.confirmMs) return undefined;
       this.suspect = undefined;
       this.lastProgressAt = this.now();
-      const stall = { silentMs, behind };
+      const stall = { silentMs, behind: still };
       this.options.onStall(stall);
       return stall;
     } catch (err) {

@@ -2,7 +2,9 @@
  * The sink consumer against the real broker and kafkajs.
  *
  * A consumer that kafkajs stops for good (a non-retriable error in a group request) is started again
- * by the collector, and the pipeline goes on.
+ * by the collector, and the pipeline goes on. A consumer that takes no batch while Kafka holds
+ * messages for it (wedged through kafkajs's own pause(), or assigned nothing by the group) is
+ * replaced; a caught-up one is left alone.
  *
  * The offset gap check: the committed offset read at assignment
  * must be where kafkajs resumes, so restarts, rebalances and a group without commits report no gap.
@@ -15,7 +17,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Admin, Producer } from 'kafkajs';
+import { AssignerProtocol, Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
 import { exampleAuditEvent, newEventId } from '@hindsight/sdk/contract';
 import type { CollectorService } from '../../service/collector-service';
 import { SinkRegistry } from '../../sinks/sink-registry';
@@ -219,5 +221,44 @@ test('a consumer with nothing left to read is not taken for stalled, however lon
     assert.equal(await counterTotal(i.metrics, 'hindsight_consumer_stalls_total'), 0);
   } finally {
     await i.service.stop();
+  }
+});
+
+test('a consumer the group assigns nothing while its topics hold unread messages is replaced', async () => {
+  const f = await setup(true, 3000);
+  // A member that joins first, so it leads the group, and assigns nobody anything, under the name of
+  // kafkajs's own assigner: the group is stable, every member heartbeats, and nothing is read (as when
+  // two joins at once leave a member with an empty assignment).
+  const protocol = { name: 'RoundRobinAssigner', version: 0 };
+  const leader = new Kafka({ clientId: 'it-empty-leader', brokers, logLevel: logLevel.NOTHING }).consumer({
+    groupId: f.group,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 500,
+    maxWaitTimeInMs: 200,
+    partitionAssigners: [
+      () => ({
+        ...protocol,
+        assign: async ({ members }) => members.map((m) => ({ memberId: m.memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 0, assignment: {}, userData: Buffer.alloc(0) }) })),
+        protocol: ({ topics }) => ({ name: protocol.name, metadata: AssignerProtocol.MemberMetadata.encode({ version: 0, topics, userData: Buffer.alloc(0) }) }),
+      }),
+    ],
+  });
+  let leaderJoined = false;
+  leader.on(leader.events.GROUP_JOIN, () => (leaderJoined = true));
+  await leader.connect();
+  await leader.subscribe({ topic: f.audit });
+  await leader.run({ eachBatch: async () => undefined });
+  await waitFor('the leader joined', () => (leaderJoined ? true : undefined), 30_000);
+  await produce(f.audit, 20);
+  const i = f.instance();
+  try {
+    await i.service.start();
+    await waitFor('the stall noticed', async () => ((await counterTotal(i.metrics, 'hindsight_consumer_stalls_total')) >= 1 ? true : undefined), 60_000);
+    assert.equal(storedIds([i]).size, 0, 'nothing was read while the group assigned nothing');
+    await leader.disconnect(); // the collector's consumer leads the group next, and assigns its partitions
+    await waitFor('20 audit events stored', () => (storedIds([i]).size >= 20 ? true : undefined), 60_000);
+  } finally {
+    await i.service.stop();
+    await leader.disconnect().catch(() => undefined);
   }
 });

@@ -150,7 +150,8 @@ export class SinkConsumer {
     this.admin = kafka.admin();
     this.watchdog = new ConsumerWatchdog({
       stallAfterMs: settings.stallTimeoutMs,
-      confirmMs: this.watchdogIntervalMs(),
+      // Half the timeout: with nothing owned, the group's commits must stand still that long.
+      confirmMs: Math.floor(settings.stallTimeoutMs / 2),
       probe: (owned) => this.partitionsBehind(owned),
       onStall: (stall) => void this.replaceStalledConsumer(stall),
       onProbeError: (err) => this.logger.debug('stall check could not ask the broker', { error: err }),
@@ -233,21 +234,28 @@ export class SinkConsumer {
   /**
    * Owned partitions whose end (high watermark) is past the consumer's position: the offset after the
    * last message it took, or where it resumes (the group's committed offset; with none, the start of
-   * the partition if it reads from the beginning). A partition with neither is not judged.
+   * the partition if it reads from the beginning). A partition with neither is not judged. With
+   * nothing owned, every partition of the pipeline's topics is judged by the group's committed offset.
    */
   private async partitionsBehind(owned: readonly OwnedPosition[]): Promise<BehindPartition[]> {
     const ask = async (): Promise<BehindPartition[]> => {
       this.adminConnected ??= this.admin.connect();
       await this.adminConnected;
-      const topics = [...new Set(owned.map((o) => o.topic))];
+      const topics = owned.length > 0 ? [...new Set(owned.map((o) => o.topic))] : [...this.sources.keys()];
       const ends = new Map<string, { high: string; low: string }>();
-      for (const topic of topics) for (const p of await this.admin.fetchTopicOffsets(topic)) ends.set(`${p.partition}:${topic}`, { high: p.high, low: p.low });
+      const judged: OwnedPosition[] = [...owned];
+      for (const topic of topics) {
+        for (const p of await this.admin.fetchTopicOffsets(topic)) {
+          ends.set(`${p.partition}:${topic}`, { high: p.high, low: p.low });
+          if (owned.length === 0) judged.push({ topic, partition: p.partition, position: undefined });
+        }
+      }
       const committed = new Map<string, string>();
-      if (owned.some((o) => o.position === undefined)) {
+      if (judged.some((o) => o.position === undefined)) {
         for (const t of await this.admin.fetchOffsets({ groupId: this.plan.groupId, topics })) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
       }
       const behind: BehindPartition[] = [];
-      for (const o of owned) {
+      for (const o of judged) {
         const key = `${o.partition}:${o.topic}`;
         const end = ends.get(key);
         if (end === undefined) continue;
@@ -257,7 +265,7 @@ export class SinkConsumer {
           if (c !== undefined && BigInt(c) >= 0n) position = BigInt(c);
           else if (this.settings.fromBeginning) position = BigInt(end.low);
         }
-        if (position !== undefined && BigInt(end.high) > position) behind.push({ topic: o.topic, partition: o.partition, position: o.position?.toString(), end: end.high });
+        if (position !== undefined && BigInt(end.high) > position) behind.push({ topic: o.topic, partition: o.partition, position: position.toString(), end: end.high });
       }
       return behind;
     };
@@ -288,7 +296,7 @@ export class SinkConsumer {
   }
 
   private async replaceConsumer(stall: Stall): Promise<void> {
-    this.logger.error('consumer stalled: no batch taken while its partitions hold unread messages; replacing it', {
+    this.logger.error('consumer stalled: no batch taken while Kafka holds unread messages for it; replacing it', {
       code: ERROR_CODES.kafkaConsumerStalled,
       groupId: this.plan.groupId,
       silentMs: stall.silentMs,
