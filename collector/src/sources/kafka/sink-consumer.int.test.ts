@@ -200,6 +200,9 @@ test('a consumer that takes no batch while its partitions hold unread messages i
     await produce(f.audit, 20);
     await waitFor('the 20 produced after the wedge stored', () => (storedIds([i]).size >= 40 ? true : undefined), 60_000);
     assert.equal(await counterTotal(i.metrics, 'hindsight_consumer_stalls_total'), 1, 'one stall noticed');
+    const shown = (i.service.readiness().sinks as Record<string, PipelineStatus>)['mem']?.lastStall;
+    assert.equal(shown?.count, 1, '/readyz shows the stall');
+    assert.ok(shown.behind.some((b) => b.startsWith(`${f.audit}/`)), `/readyz names the partitions behind: ${JSON.stringify(shown)}`);
     assert.notEqual(i.service.consumerOf('mem')?.kafkaConsumer, wedged, 'the consumer was replaced');
     await produce(f.audit, 10);
     await waitFor('10 more stored', () => (storedIds([i]).size >= 50 ? true : undefined), 30_000);

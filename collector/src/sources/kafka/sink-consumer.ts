@@ -71,6 +71,18 @@ export interface PipelineStatus {
   detail: string;
   /** The last offset gap this pipeline detected (messages Kafka deleted before they were read). */
   lastOffsetGap?: OffsetGapStatus;
+  /** The last stall this pipeline's consumer was replaced for. */
+  lastStall?: StallStatus;
+}
+
+/** A stalled consumer as /readyz shows it (see ConsumerWatchdog). */
+export interface StallStatus {
+  at: string;
+  silentMs: number;
+  /** Partitions found behind: `topic/partition` at position, broker's end. */
+  behind: string[];
+  /** Stalls detected by this pipeline since it started. */
+  count: number;
 }
 
 /** An offset gap as /readyz shows it. Reported only: consumption goes on (the data is gone from Kafka). */
@@ -106,6 +118,7 @@ export class SinkConsumer {
   /** Per partition (`partition:topic`): the committed-offset read its first batch waits for. */
   private readonly expectations = new Map<string, Promise<void>>();
   private lastGap: OffsetGapStatus | undefined;
+  private lastStall: StallStatus | undefined;
   private readonly sources: Map<string, TopicPlan>;
   private records: SinkRecord[] = [];
   private messages: Buffered[] = [];
@@ -307,6 +320,12 @@ export class SinkConsumer {
       recordsWaiting: this.records.length,
     });
     this.metrics.consumerStalls.inc({ sink: this.plan.sinkName });
+    this.lastStall = {
+      at: new Date().toISOString(),
+      silentMs: stall.silentMs,
+      behind: stall.behind.map((b) => `${b.topic}/${b.partition} at ${b.position ?? 'start'}, end ${b.end}`),
+      count: (this.lastStall?.count ?? 0) + 1,
+    };
     const old = this.consumer;
     this.joined = false;
     await timeout(REPLACED_DISCONNECT_TIMEOUT_MS, TimeoutStrategy.Aggressive)
@@ -365,6 +384,7 @@ export class SinkConsumer {
     const status: PipelineStatus = { sink: this.plan.sinkName, ready, kafka: this.joined ? 'joined' : 'not joined', circuit: open ? 'open' : 'closed', detail };
     // A gap does not make the pipeline unready: the data is gone from Kafka, and the rest must flow.
     if (this.lastGap !== undefined) status.lastOffsetGap = { ...this.lastGap };
+    if (this.lastStall !== undefined) status.lastStall = { ...this.lastStall, behind: [...this.lastStall.behind] };
     return status;
   }
 
