@@ -102,7 +102,7 @@ export class CollectorService {
 
   /** The running consumer of the pipeline that writes to `sink`. */
   consumerOf(sink: string): SinkConsumer | undefined {
-    return this.consumers.find((c) => c.status().sink === sink);
+    return this.consumers.find((c) => c.sinkName === sink);
   }
 
   /** Per-sink status plus Kafka; ready only when every part is. */

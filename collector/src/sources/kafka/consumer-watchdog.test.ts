@@ -94,11 +94,12 @@ test('a partition with no unread messages, a batch in hand, or progress in betwe
   assert.equal(f.stalls.length, 0);
 });
 
-test('no owned partitions, a failed probe, or a new assignment: nothing is reported', async () => {
+test('no join yet, a failed probe, or a new assignment: nothing is reported', async () => {
   const f = setup();
   f.setBehind(BEHIND);
   f.advance(5000);
-  assert.equal(await f.watchdog.check(), undefined, 'nothing owned yet');
+  assert.equal(await f.watchdog.check(), undefined, 'never joined: nothing to judge');
+  assert.equal(f.asked.length, 0, 'the broker is not asked before the first join');
   f.watchdog.assigned({ t: [0] });
   f.advance(5000);
   f.failProbe(new Error('broker unreachable'));

@@ -124,12 +124,13 @@ export class ConsumerWatchdog {
         return undefined;
       }
       const seen = (b: BehindPartition): string => `${b.partition}:${b.topic}@${b.position}`;
-      const still = this.suspect?.progressAt === progressAt ? behind.filter((b) => this.suspect?.behind.has(seen(b))) : [];
-      if (still.length === 0) {
+      const suspect = this.suspect?.progressAt === progressAt ? this.suspect : undefined;
+      const still = suspect === undefined ? [] : behind.filter((b) => suspect.behind.has(seen(b)));
+      if (suspect === undefined || still.length === 0) {
         this.suspect = { at: this.now(), progressAt, behind: new Set(behind.map(seen)) };
         return undefined;
       }
-      if (this.now() - (this.suspect?.at ?? 0) < this.options.confirmMs) return undefined;
+      if (this.now() - suspect.at < this.options.confirmMs) return undefined;
       this.suspect = undefined;
       this.lastProgressAt = this.now();
       const stall = { silentMs, behind: still };

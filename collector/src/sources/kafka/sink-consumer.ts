@@ -40,8 +40,9 @@ const COMMITTED_READ_TIMEOUT_MS = 5000;
 const RESTART_FIRST_DELAY_MS = 1000;
 const RESTART_MAX_DELAY_MS = 30_000;
 
-/** Longest the stall check waits for the broker's answer, and for a replaced consumer to disconnect. */
+/** Longest the stall check waits for the broker's answer (a check without one concludes nothing). */
 const STALL_PROBE_TIMEOUT_MS = 10_000;
+/** Longest a stalled consumer is given to leave its group before its replacement starts anyway. */
 const REPLACED_DISCONNECT_TIMEOUT_MS = 30_000;
 
 /** Why an offset gap happens and what to do, as logged with `KAFKA_OFFSET_GAP`. */
@@ -77,12 +78,12 @@ export interface PipelineStatus {
 
 /** A stalled consumer as /readyz shows it (see ConsumerWatchdog). */
 export interface StallStatus {
-  at: string;
-  silentMs: number;
+  readonly at: string;
+  readonly silentMs: number;
   /** Partitions found behind: `topic/partition` at position, broker's end. */
-  behind: string[];
+  readonly behind: readonly string[];
   /** Stalls detected by this pipeline since it started. */
-  count: number;
+  readonly count: number;
 }
 
 /** An offset gap as /readyz shows it. Reported only: consumption goes on (the data is gone from Kafka). */
@@ -216,16 +217,20 @@ export class SinkConsumer {
 
   /** Joins the group and starts consuming (resolves once the consumer runs, not when it joined). */
   async start(): Promise<void> {
-    await this.consumer.connect();
-    await this.subscribe(this.consumer);
-    await this.runConsumer();
+    await this.launch();
     this.watchdog.restarted();
     this.watchdogTimer = setInterval(() => void this.watchdog.check(), this.watchdogIntervalMs());
     this.watchdogTimer.unref();
   }
 
-  private subscribe(consumer: Consumer): Promise<void> {
-    return consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+  /**
+   * Connects, subscribes and runs the consumer in use. Subscribing again is harmless for a consumer
+   * kafkajs stopped (it kept its subscription) and needed by a new one.
+   */
+  private async launch(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+    await this.runConsumer();
   }
 
   /** Checks a few times per stall timeout, at most every 5 s. */
@@ -252,21 +257,17 @@ export class SinkConsumer {
    */
   private async partitionsBehind(owned: readonly OwnedPosition[]): Promise<BehindPartition[]> {
     const ask = async (): Promise<BehindPartition[]> => {
-      this.adminConnected ??= this.admin.connect();
-      await this.adminConnected;
+      const admin = await this.connectedAdmin();
       const topics = owned.length > 0 ? [...new Set(owned.map((o) => o.topic))] : [...this.sources.keys()];
       const ends = new Map<string, { high: string; low: string }>();
       const judged: OwnedPosition[] = [...owned];
       for (const topic of topics) {
-        for (const p of await this.admin.fetchTopicOffsets(topic)) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
           ends.set(`${p.partition}:${topic}`, { high: p.high, low: p.low });
           if (owned.length === 0) judged.push({ topic, partition: p.partition, position: undefined });
         }
       }
-      const committed = new Map<string, string>();
-      if (judged.some((o) => o.position === undefined)) {
-        for (const t of await this.admin.fetchOffsets({ groupId: this.plan.groupId, topics })) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
-      }
+      const committed = judged.some((o) => o.position === undefined) ? await this.committedOffsets(topics) : new Map<string, string>();
       const behind: BehindPartition[] = [];
       for (const o of judged) {
         const key = `${o.partition}:${o.topic}`;
@@ -288,6 +289,21 @@ export class SinkConsumer {
       this.adminConnected = undefined; // a failed connect is retried at the next check
       throw err;
     }
+  }
+
+  /** The admin client, connected once (a failed connect is forgotten by the caller and tried again). */
+  private async connectedAdmin(): Promise<Admin> {
+    this.adminConnected ??= this.admin.connect();
+    await this.adminConnected;
+    return this.admin;
+  }
+
+  /** The group's committed offsets of `topics`, by `partition:topic` ("-1": none). */
+  private async committedOffsets(topics: readonly string[]): Promise<Map<string, string>> {
+    const answer = await (await this.connectedAdmin()).fetchOffsets({ groupId: this.plan.groupId, topics: [...topics] });
+    const committed = new Map<string, string>();
+    for (const t of answer) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
+    return committed;
   }
 
   /**
@@ -334,9 +350,7 @@ export class SinkConsumer {
     if (this.stopping) return;
     this.consumer = this.createConsumer();
     try {
-      await this.consumer.connect();
-      await this.subscribe(this.consumer);
-      await this.runConsumer();
+      await this.launch();
     } catch (err) {
       this.logger.error('starting the replacement consumer failed', { groupId: this.plan.groupId, error: err });
       this.restartLater();
@@ -358,17 +372,16 @@ export class SinkConsumer {
       if (this.stopping) return;
       this.metrics.consumerRestarts.inc({ sink: this.plan.sinkName });
       this.watchdog.restarted();
-      this.consumer
-        .connect()
-        // Subscribing again is harmless for a consumer that kept its subscription, and needed by a
-        // replacement whose first start failed before it subscribed.
-        .then(() => this.subscribe(this.consumer))
-        .then(() => this.runConsumer())
-        .catch((err: unknown) => {
+      this.launch().catch((err: unknown) => {
           this.logger.error('consumer restart failed', { groupId: this.plan.groupId, error: err });
           this.restartLater();
         });
     }, delay);
+  }
+
+  /** The sink this pipeline writes to. */
+  get sinkName(): string {
+    return this.plan.sinkName;
   }
 
   /** The kafkajs consumer in use: a new one after a stall (tests wedge it through kafkajs's own API). */
@@ -384,7 +397,7 @@ export class SinkConsumer {
     const status: PipelineStatus = { sink: this.plan.sinkName, ready, kafka: this.joined ? 'joined' : 'not joined', circuit: open ? 'open' : 'closed', detail };
     // A gap does not make the pipeline unready: the data is gone from Kafka, and the rest must flow.
     if (this.lastGap !== undefined) status.lastOffsetGap = { ...this.lastGap };
-    if (this.lastStall !== undefined) status.lastStall = { ...this.lastStall, behind: [...this.lastStall.behind] };
+    if (this.lastStall !== undefined) status.lastStall = this.lastStall; // replaced whole, never changed
     return status;
   }
 
@@ -398,11 +411,7 @@ export class SinkConsumer {
   private readCommitted(added: NewAssignment[]): void {
     const topics = [...new Set(added.map((a) => a.topic))];
     const read = async (): Promise<void> => {
-      this.adminConnected ??= this.admin.connect();
-      await this.adminConnected;
-      const answer = await this.admin.fetchOffsets({ groupId: this.plan.groupId, topics });
-      const committed = new Map<string, string>();
-      for (const t of answer) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
+      const committed = await this.committedOffsets(topics);
       for (const a of added) {
         const offset = committed.get(`${a.partition}:${a.topic}`);
         if (offset !== undefined) this.gaps.expect(a.topic, a.partition, a.epoch, offset);
