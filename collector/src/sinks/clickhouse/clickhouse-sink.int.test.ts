@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
 import type { SinkRecord, SpanRow } from '../records';
 import { ClickHouseSink } from './clickhouse-sink';
 import { parseClickHouseSinkConfig } from './config';
@@ -161,6 +162,86 @@ describe('ClickHouse sink on the local stack', () => {
     // A refused insert stores nothing, in the table or in the rollup its view feeds.
     const rollup = await spanRollup(db.client, db.caps, { fromSeconds: now - 600, toSeconds: now + 600, service });
     assert.equal(rollup.reduce((n, r) => n + Number(r.requests), 0), spans.length - poisoned.size);
+  });
+
+  describe('spans that may be redelivered are looked up, so the rollup counts each once', () => {
+    // Each test has partitions of its own: the sink judges redelivery per partition from the offsets.
+    let partition = 1000;
+    const onPartition = (spans: SpanRow[], p: number, firstOffset: number): SinkRecord[] =>
+      spans.map((span, i) => ({ kind: 'span', span, origin: { topic: 'otlp_spans', partition: p, offset: String(firstOffset + i) } }));
+    const serviceSpans = (service: string, now: number, requests: number) => {
+      const spans: SpanRow[] = [];
+      for (let i = 0; i < requests; i++) for (const s of requestSpans(`corr-${hex(6)}`, now)) spans.push({ ...s, serviceName: service });
+      return spans;
+    };
+    const requestsCounted = async (service: string, now: number) =>
+      (await spanRollup(db.client, db.caps, { fromSeconds: now - 600, toSeconds: now + 600, service })).reduce((n, r) => n + Number(r.requests), 0);
+    /** A second sink on the same database, as a collector restarted after a crash, for the duration of `fn`. */
+    const withRestartedSink = async (metrics: Registry, fn: (restarted: ClickHouseSink) => Promise<void>) => {
+      const restarted = new ClickHouseSink(parseClickHouseSinkConfig({ url: db.url, database: db.name, minInsertIntervalMs: 0 }), 'clickhouse', metrics);
+      await restarted.start();
+      try {
+        await fn(restarted);
+      } finally {
+        await restarted.shutdown();
+      }
+    };
+    const skippedMetric = async (metrics: Registry) => (await metrics.getSingleMetric('hindsight_sink_redelivered_skipped_total')!.get()).values.reduce((n, v) => n + v.value, 0);
+
+    it('after a restart: the spans the last consumer stored are skipped, the rest of the run is written', async () => {
+      const service = `svc-${hex(4)}`;
+      const now = Math.floor(Date.now() / 1000);
+      const p = partition++;
+      const spans = serviceSpans(service, now, 3); // 12 spans at offsets 0..11
+      const before = onPartition(spans, p, 0);
+      assert.deepEqual(await sink.write(before.slice(0, 8)), { status: 'written' }); // stored, never committed
+      const metrics = new Registry();
+      await withRestartedSink(metrics, async (restarted) => {
+        // Redelivered from the last commit (offset 0): 8 spans stored already, 4 never written.
+        assert.deepEqual(await restarted.write(before), { status: 'written' });
+        assert.equal(await requestsCounted(service, now), 12);
+        assert.equal(await skippedMetric(metrics), 8);
+        assert.equal(restarted.redeliveryLookups, 2, 'the earliest span of the partition, then the rest of its run');
+        // The last write found stored spans: the next is looked up, finds none and ends the doubt.
+        const more = serviceSpans(service, now, 1);
+        assert.deepEqual(await restarted.write(onPartition(more, p, 12)), { status: 'written' });
+        assert.equal(restarted.redeliveryLookups, 3);
+        const steady = serviceSpans(service, now, 1);
+        assert.deepEqual(await restarted.write(onPartition(steady, p, 16)), { status: 'written' });
+        assert.equal(restarted.redeliveryLookups, 3, 'offsets that follow on are not looked up');
+        assert.equal(await requestsCounted(service, now), 20);
+      });
+    });
+
+    it('a restart that lost nothing costs one lookup of a span per partition', async () => {
+      const service = `svc-${hex(4)}`;
+      const now = Math.floor(Date.now() / 1000);
+      const [p, q] = [partition++, partition++];
+      const metrics = new Registry();
+      await withRestartedSink(metrics, async (restarted) => {
+        const spans = serviceSpans(service, now, 4);
+        assert.deepEqual(await restarted.write([...onPartition(spans.slice(0, 8), p, 50), ...onPartition(spans.slice(8), q, 70)]), { status: 'written' });
+        assert.equal(restarted.redeliveryLookups, 1);
+        assert.equal(await requestsCounted(service, now), 16);
+        assert.equal(await skippedMetric(metrics), 0);
+      });
+    });
+
+    it('consumed again in the same process (a restarted consumer resumes at the commit): counted once', async () => {
+      const service = `svc-${hex(4)}`;
+      const now = Math.floor(Date.now() / 1000);
+      const p = partition++;
+      const spans = serviceSpans(service, now, 2);
+      const records = onPartition(spans, p, 0);
+      assert.deepEqual(await sink.write(records.slice(0, 4)), { status: 'written' });
+      assert.deepEqual(await sink.write(records.slice(4)), { status: 'written' });
+      const lookups = sink.redeliveryLookups;
+      assert.deepEqual(await sink.write(records), { status: 'written' }); // offsets back to 0
+      assert.ok(sink.redeliveryLookups > lookups);
+      assert.equal(await requestsCounted(service, now), 8);
+      const rs = await db.client.query({ ...bindQuery('SELECT count() AS n FROM spans WHERE service = {service:String}', { service }, db.caps), format: 'JSONEachRow' });
+      assert.equal(Number((await rs.json<{ n: string }>())[0]!.n), 8, 'no raw row inserted twice either');
+    });
   });
 
   it('rollups agree with the raw rows', async () => {

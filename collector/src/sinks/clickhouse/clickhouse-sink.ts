@@ -1,8 +1,10 @@
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Registry } from 'prom-client';
 import { ConfigError, HindsightError, PermanentError, TransientError } from '../../errors/hindsight-error';
-import type { SinkRecord } from '../records';
+import type { SinkRecord, SpanRow } from '../records';
+import { redeliveredSkippedCounter, type RedeliveredCounter } from '../redelivered-metric';
 import type { Sink, SinkHealth, WriteResult } from '../sink';
 import { classifyFailure, serverError, toTransientError } from './clickhouse-errors';
 import { createClickHouseClient } from './client';
@@ -10,10 +12,13 @@ import type { ClickHouseSinkConfig } from './config';
 import { applyMigrations, ensureDatabase } from './migrations';
 import { RowBinaryWriter } from './row-binary';
 import { LOGS_COLUMNS, logToRowBinary, SPANS_COLUMNS, spanToRowBinary } from './row-mapping';
+import { storedSpanKeys, type SpanKey } from './queries';
+import { RedeliveryWatch } from './redelivery-watch';
 import { detectCapabilities, type ServerCapabilities } from './server-capabilities';
 import { sqlUnsigned } from './sql-literal';
 
 type Table = 'spans' | 'logs';
+type SpanRecord = Extract<SinkRecord, { kind: 'span' }>;
 /** A record and where its RowBinary row lies in its table's body (rows are contiguous, in order). */
 interface Pending {
   record: SinkRecord;
@@ -46,12 +51,28 @@ function recordKey(r: SinkRecord): string {
   return `${r.kind}:${r.origin.topic}/${r.origin.partition}/${r.origin.offset}:${id}`;
 }
 
+const NANOS = /^\d{1,20}$/;
+const MAX_UINT32 = 4_294_967_295;
+const NONE: ReadonlySet<SinkRecord> = new Set();
+
+/** Where the `spans` table keeps a span; undefined for a start time no row can hold (refused by the mapping). */
+function spanKey(span: SpanRow): SpanKey | undefined {
+  const start = span.startTimeUnixNano;
+  if (!NANOS.test(start)) return undefined;
+  const startSeconds = start.length > 9 ? Number(start.slice(0, -9)) : 0;
+  if (startSeconds > MAX_UINT32) return undefined;
+  return { correlationId: span.correlationId, traceId: span.traceId, spanId: span.spanId, startSeconds };
+}
+
+const partitionOf = (r: SinkRecord) => `${r.origin.topic}/${r.origin.partition}`;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Stores spans and logs in ClickHouse: one RowBinary insert per table per batch. Duplicates from
- * redelivery collapse in the ReplacingMergeTree tables; rows the server refuses are isolated by
- * halving the insert and returned as `partial`; anything else is a `retry`.
+ * redelivery collapse in the ReplacingMergeTree tables; spans that may be redelivered are looked up
+ * first and left out when stored, so the rollups count them once; rows the server refuses are isolated
+ * by halving the insert and returned as `partial`; anything else is a `retry`.
  */
 export class ClickHouseSink implements Sink {
   readonly name: string;
@@ -65,12 +86,24 @@ export class ClickHouseSink implements Sink {
   // Rows inserted by a write that then ended in `retry`: the retried batch skips them, so a failure
   // of the logs insert does not insert (and count in the rollups) the batch's spans a second time.
   private writtenBeforeRetry = new Set<string>();
+  // Spans that may have been stored by an earlier consumer of their partition (or this one before a
+  // consumer restart): looked up before the insert, so a redelivered span is not counted twice in the rollup.
+  private readonly redelivery = new RedeliveryWatch<SpanRecord>();
+  private readonly redelivered: RedeliveredCounter | undefined;
+  private storedSpanLookups = 0;
 
   constructor(
     private readonly config: Readonly<ClickHouseSinkConfig>,
     name = 'clickhouse',
+    metrics?: Registry,
   ) {
     this.name = name;
+    if (metrics !== undefined) this.redelivered = redeliveredSkippedCounter(metrics);
+  }
+
+  /** Queries made to find redelivered spans so far (none while offsets follow on from the last write). */
+  get redeliveryLookups(): number {
+    return this.storedSpanLookups;
   }
 
   /** Server capabilities found at start (undefined before). */
@@ -107,6 +140,16 @@ export class ClickHouseSink implements Sink {
   async write(batch: readonly SinkRecord[]): Promise<WriteResult> {
     const client = this.client;
     if (!client || this.closed) return this.fail(new TransientError('CLICKHOUSE_UNAVAILABLE', 'ClickHouse sink is not started'));
+    const spanRecords = batch.filter((r): r is SpanRecord => r.kind === 'span');
+    const doubtful = this.redelivery.inDoubt(spanRecords);
+    let stored = NONE;
+    if (doubtful.length > 0) {
+      try {
+        stored = await this.storedAlready(client, doubtful);
+      } catch (err) {
+        return this.fail(toTransientError(err, 'lookup of redelivered spans'));
+      }
+    }
     const rejected: Rejected = [];
     // A body per write (not one kept by the sink): an insert's bytes stay untouched until it is done.
     // Each is allocated at its first row, sized for the whole batch (spans and logs run ~300-600 bytes).
@@ -114,6 +157,7 @@ export class ClickHouseSink implements Sink {
     const logs: TableRows = { body: new RowBinaryWriter(batch.length * ROW_BYTES_GUESS), rows: [] };
     const skip = this.writtenBeforeRetry;
     for (const record of batch) {
+      if (stored.has(record)) continue;
       // Keys are only needed after a failed write: built then, not for every record of every write.
       if (skip.size > 0 && skip.has(recordKey(record))) continue;
       try {
@@ -133,8 +177,36 @@ export class ClickHouseSink implements Sink {
       return this.fail(toTransientError(err, 'insert'));
     }
     if (skip.size > 0) this.writtenBeforeRetry = new Set();
+    this.redelivery.written(spanRecords, doubtful, stored);
+    if (stored.size > 0) this.redelivered?.inc({ sink: this.name, kind: 'span' }, stored.size);
     this.failures = 0;
     return rejected.length === 0 ? { status: 'written' } : { status: 'partial', rejected };
+  }
+
+  /**
+   * Of the spans that may be redelivered, those the `spans` table holds. The earliest of each partition
+   * is looked up first: when it is not stored, nothing after it in its partition is (a partition is
+   * written in offset order), which is the answer after a restart that lost nothing, in one query.
+   */
+  private async storedAlready(client: ClickHouseClient, doubtful: readonly SpanRecord[]): Promise<ReadonlySet<SinkRecord>> {
+    const caps = this.caps!;
+    const keyed: Array<{ record: SpanRecord; key: SpanKey }> = [];
+    for (const record of doubtful) {
+      const key = spanKey(record.span);
+      if (key !== undefined) keyed.push({ record, key });
+    }
+    const earliest = new Map<string, SpanKey>();
+    for (const { record, key } of keyed) if (!earliest.has(partitionOf(record))) earliest.set(partitionOf(record), key);
+    this.storedSpanLookups++;
+    const storedKeys = await storedSpanKeys(client, caps, [...earliest.values()]);
+    const idOf = (k: SpanKey) => `${k.traceId}/${k.spanId}`;
+    const goOn = new Set([...earliest].filter(([, key]) => storedKeys.has(idOf(key))).map(([partition]) => partition));
+    const rest = keyed.filter(({ record, key }) => goOn.has(partitionOf(record)) && earliest.get(partitionOf(record)) !== key).map(({ key }) => key);
+    if (rest.length > 0) {
+      this.storedSpanLookups++;
+      for (const id of await storedSpanKeys(client, caps, rest)) storedKeys.add(id);
+    }
+    return new Set(keyed.filter(({ key }) => storedKeys.has(idOf(key))).map(({ record }) => record));
   }
 
   /**

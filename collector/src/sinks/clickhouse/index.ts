@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { SinkFactory } from '../sink-factory';
 import { ClickHouseSink } from './clickhouse-sink';
 import { ClickHouseSinkConfigSchema, parseClickHouseSinkConfig, type ClickHouseSinkConfig } from './config';
@@ -19,8 +20,8 @@ export { rebuildSpanRollup } from './rollup-rebuild';
  * Builds a ClickHouse sink from its options (validated, defaults applied).
  * @throws ConfigError on bad options.
  */
-export function createClickHouseSink(config: Partial<ClickHouseSinkConfig> = {}, name = 'clickhouse'): ClickHouseSink {
-  return new ClickHouseSink(parseClickHouseSinkConfig(config), name);
+export function createClickHouseSink(config: Partial<ClickHouseSinkConfig> = {}, name = 'clickhouse', metrics?: Registry): ClickHouseSink {
+  return new ClickHouseSink(parseClickHouseSinkConfig(config), name, metrics);
 }
 
 /** Registry entry: `type: clickhouse` in the collector's config. */
@@ -29,5 +30,5 @@ export const sinkFactory: SinkFactory = {
   accepts: ['span', 'log'],
   optionsSchema: ClickHouseSinkConfigSchema,
   urlOption: 'url',
-  create: (ctx) => createClickHouseSink(ctx.options as Partial<ClickHouseSinkConfig>, ctx.name),
+  create: (ctx) => createClickHouseSink(ctx.options as Partial<ClickHouseSinkConfig>, ctx.name, ctx.metrics),
 };

@@ -28,6 +28,34 @@ export interface SpanRollupRow {
   duration_quantiles_ns: number[];
 }
 
+/** What identifies a stored span, and where the table keeps it (its start in unix seconds). */
+export interface SpanKey {
+  correlationId: string;
+  traceId: string;
+  spanId: string;
+  startSeconds: number;
+}
+
+/** Spans per stored-spans query: ids of 500 spans keep the query text well inside 18.16's 256 KiB. */
+const STORED_SPANS_PER_QUERY = 500;
+
+/** The spans of `keys` that the `spans` table holds, as `traceId/spanId` strings. */
+export async function storedSpanKeys(client: ClickHouseClient, caps: ServerCapabilities, keys: readonly SpanKey[]): Promise<Set<string>> {
+  const stored = new Set<string>();
+  for (let at = 0; at < keys.length; at += STORED_SPANS_PER_QUERY) {
+    const chunk = keys.slice(at, at + STORED_SPANS_PER_QUERY);
+    const rows = await runQueryFile<{ trace_id: string; span_id: string }>(client, caps, 'stored-spans', {
+      correlation_ids: [...new Set(chunk.map((k) => k.correlationId))],
+      from_seconds: Math.min(...chunk.map((k) => k.startSeconds)),
+      to_seconds: Math.max(...chunk.map((k) => k.startSeconds)),
+      trace_ids: [...new Set(chunk.map((k) => k.traceId))],
+      span_ids: [...new Set(chunk.map((k) => k.spanId))],
+    });
+    for (const row of rows) stored.add(`${row.trace_id}/${row.span_id}`);
+  }
+  return stored;
+}
+
 /** Runs `sql` with bound parameters (see bindQuery) and returns its rows. */
 export async function runQuery<T>(
   client: ClickHouseClient,

@@ -1,9 +1,10 @@
 import { Pool, escapeIdentifier, type PoolClient } from 'pg';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { AuditEvent, JournalEvent } from '@hindsight/sdk/contract';
 import { ConfigError, PermanentError, TransientError, type HindsightError } from '../../errors/hindsight-error';
 import type { RecordKind, SinkRecord } from '../records';
 import type { Sink, SinkHealth, WriteResult } from '../sink';
+import { redeliveredSkippedCounter, type RedeliveredCounter } from '../redelivered-metric';
 import { appendAuditEvents } from './audit-writer';
 import { parsePostgresSinkConfig, type PostgresSinkConfig } from './config';
 import { insertJournalEvents } from './journal-writer';
@@ -38,22 +39,12 @@ export class PostgresSink implements Sink {
    * Events of committed batches that were already stored (redelivery) and skipped: audit events are
    * not re-chained, journal events are left out of the COPY (found by the probe).
    */
-  private readonly redelivered: Counter<'sink' | 'kind'> | undefined;
+  private readonly redelivered: RedeliveredCounter | undefined;
 
   constructor(config: unknown, name = 'postgres', metrics?: Registry) {
     this.config = parsePostgresSinkConfig(config, `sinks.${name}.options`);
     this.name = name;
-    if (metrics !== undefined) {
-      const metricName = 'hindsight_sink_redelivered_skipped_total';
-      this.redelivered =
-        (metrics.getSingleMetric(metricName) as Counter<'sink' | 'kind'> | undefined) ??
-        new Counter({
-          name: metricName,
-          help: 'Records skipped because the sink already stored them (redelivered after a crash or rebalance), per sink and kind.',
-          labelNames: ['sink', 'kind'],
-          registers: [metrics],
-        });
-    }
+    if (metrics !== undefined) this.redelivered = redeliveredSkippedCounter(metrics);
   }
 
   async start(): Promise<void> {
