@@ -1,6 +1,7 @@
 // Scenario 1: kill -9 of the collector 10 times during a 2,000 events/s stream (1,000 audit events/s
-// through audit.record() plus 1,000 log records/s). Every acked audit event must be stored exactly once
-// in Postgres, with the hash chains intact; ClickHouse log rows must collapse to one per log record; and
+// through audit.record() plus 1,000 log records/s), with 200 spans/s beside it. Every acked audit event
+// must be stored exactly once in Postgres, with the hash chains intact; ClickHouse log rows must collapse
+// to one per log record; the span rollup must count each span once although spans were redelivered; and
 // the collector's counters must show that messages really were delivered again after the kills.
 import { test } from 'node:test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,9 @@ import {
 const KILLS = 10;
 const AUDIT_PER_S = 1000;
 const LOGS_PER_S = 1000;
+const SPANS_PER_S = 200;
 
-test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly once, ClickHouse deduplicated, redelivery observed', { timeout: 420_000 }, async () => {
+test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly once, ClickHouse deduplicated, span rollup counted once, redelivery observed', { timeout: 420_000 }, async () => {
   const s = uniqueSuffix();
   const topics = await createTopics('f1');
   const pg = await createPostgres('f1');
@@ -27,20 +29,22 @@ test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly o
   const { path: config, groupPrefix } = writeCollectorConfig({ topics, postgresUrl: pg.writerUrl, clickhouse: { url: ch.url, database: ch.database }, sessionTimeoutMs: 3000 });
   let collector: CollectorProcess | undefined;
   const incarnations: CollectorProcess[] = [];
-  const stream = await startStream({ topics, service: `kill-${s}`, auditPerS: AUDIT_PER_S, logsPerS: LOGS_PER_S });
+  const stream = await startStream({ topics, service: `kill-${s}`, auditPerS: AUDIT_PER_S, logsPerS: LOGS_PER_S, spansPerS: SPANS_PER_S });
   // Counters of each collector incarnation, scraped until just before its kill (a kill -9 loses the
   // rest, so the sums are lower bounds).
-  const perIncarnation: Array<{ consumedAudit: number; skipped: number }> = [];
-  const scrape = async (c: CollectorProcess, slot: { consumedAudit: number; skipped: number }) => {
+  type Slot = { consumedAudit: number; skipped: number; skippedSpans: number };
+  const perIncarnation: Slot[] = [];
+  const scrape = async (c: CollectorProcess, slot: Slot) => {
     const m = await c.metrics();
     slot.consumedAudit = Math.max(slot.consumedAudit, CollectorProcess.sum(m, 'hindsight_consumer_messages_total', { topic: topics.audit }));
     slot.skipped = Math.max(slot.skipped, CollectorProcess.sum(m, 'hindsight_sink_redelivered_skipped_total', { sink: 'postgres' }));
+    slot.skippedSpans = Math.max(slot.skippedSpans, CollectorProcess.sum(m, 'hindsight_sink_redelivered_skipped_total', { sink: 'clickhouse', kind: 'span' }));
   };
   try {
     for (let k = 0; k <= KILLS; k++) {
       collector = await CollectorProcess.start(config);
       incarnations.push(collector);
-      const slot = { consumedAudit: 0, skipped: 0 };
+      const slot = { consumedAudit: 0, skipped: 0, skippedSpans: 0 };
       perIncarnation.push(slot);
       if (k === KILLS) break; // the last one runs to the end
       const c = collector;
@@ -69,11 +73,18 @@ test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly o
     await stream.hs.flush();
     await waitUntil('all audit promises to settle', () => stream.acked.size + stream.rejected === sent.audit);
     const last = collector as CollectorProcess;
-    const lastSlot = perIncarnation[perIncarnation.length - 1] as { consumedAudit: number; skipped: number };
-    const droppedLogs = Object.values(stream.hs.stats().dropped).reduce((a, n) => a + n, 0);
+    const lastSlot = perIncarnation[perIncarnation.length - 1] as Slot;
+    // Drop counts are keyed `kind/level/reason`.
+    const dropped = (kind: string) => Object.entries(stream.hs.stats().dropped).reduce((a, [key, n]) => (key.startsWith(`${kind}/`) ? a + n : a), 0);
+    const droppedLogs = dropped('logs');
+    const droppedSpans = dropped('spans');
     await waitUntil('Postgres and ClickHouse to catch up', async () => {
       await scrape(last, lastSlot);
-      return (await storedAudit(pg.adminUrl)).size >= stream.acked.size && (await chNumber(ch, 'SELECT uniqExact(log_id) AS n FROM logs')) >= sent.logs - droppedLogs;
+      return (
+        (await storedAudit(pg.adminUrl)).size >= stream.acked.size &&
+        (await chNumber(ch, 'SELECT uniqExact(log_id) AS n FROM logs')) >= sent.logs - droppedLogs &&
+        (await chNumber(ch, 'SELECT uniqExact(span_id) AS n FROM spans')) >= sent.spans - droppedSpans
+      );
     }, 180_000).catch(() => undefined); // on timeout the assertions below report the figures
     await sleep(1000);
     await scrape(last, lastSlot);
@@ -100,21 +111,25 @@ test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly o
     await ch.client.command({ query: 'OPTIMIZE TABLE logs FINAL' });
     const chFinal = await chNumber(ch, 'SELECT count() AS n FROM logs FINAL');
     const chUnique = await chNumber(ch, 'SELECT uniqExact(log_id) AS n FROM logs');
+    const spansStored = await chNumber(ch, 'SELECT uniqExact(span_id) AS n FROM spans');
+    const spansCounted = await chNumber(ch, 'SELECT countMerge(requests) AS n FROM span_rollup_1m');
+    const skippedSpans = perIncarnation.reduce((a, x) => a + x.skippedSpans, 0);
     const consumedAudit = perIncarnation.reduce((a, x) => a + x.consumedAudit, 0);
     const skipped = perIncarnation.reduce((a, x) => a + x.skipped, 0);
     const reconsumed = consumedAudit - stored.size; // one audit message per stored event
     const pass =
-      lost.length === 0 && duplicates === 0 && verdict.ok && stream.rejected === 0 && chFinal === chUnique && chUnique === sent.logs - droppedLogs && reconsumed > 0 && skipped > 0;
+      lost.length === 0 && duplicates === 0 && verdict.ok && stream.rejected === 0 && chFinal === chUnique && chUnique === sent.logs - droppedLogs && reconsumed > 0 && skipped > 0 &&
+      spansStored === sent.spans - droppedSpans && spansCounted === spansStored && skippedSpans > 0;
     recordFigures({
       id: 1,
       scenario: `kill -9 of the collector ×${KILLS} during a ${AUDIT_PER_S + LOGS_PER_S} events/s stream`,
-      sent: `${sent.audit} audit + ${sent.logs} logs`,
+      sent: `${sent.audit} audit + ${sent.logs} logs + ${sent.spans} spans`,
       acked: `${stream.acked.size} audit (${stream.rejected} rejected)`,
-      stored: `${stored.size} PG audit rows; ${chFinal} CH log rows (${chRaw} before merge)`,
+      stored: `${stored.size} PG audit rows; ${chFinal} CH log rows (${chRaw} before merge); ${spansStored} CH spans, ${spansCounted} in the rollup`,
       duplicates: `${duplicates} PG; ${chFinal - chUnique} CH after FINAL`,
-      lost: `${lost.length} audit; ${sent.logs - droppedLogs - chUnique} logs (${droppedLogs} shed by the SDK)`,
-      criterion: 'every acked audit event stored once, chains verify, CH rows = distinct log ids = logs sent, redelivery observed',
-      notes: `redelivery: ≥${reconsumed} audit messages consumed again; ${skipped} already-stored audit events skipped (hindsight_sink_redelivered_skipped_total)`,
+      lost: `${lost.length} audit; ${sent.logs - droppedLogs - chUnique} logs (${droppedLogs} shed by the SDK); ${sent.spans - droppedSpans - spansStored} spans (${droppedSpans} shed)`,
+      criterion: 'every acked audit event stored once, chains verify, CH rows = distinct log ids = logs sent, rollup requests = distinct spans = spans sent, redelivery observed',
+      notes: `redelivery: ≥${reconsumed} audit messages consumed again; ${skipped} already-stored audit events and ${skippedSpans} spans skipped (hindsight_sink_redelivered_skipped_total)`,
       pass,
     });
     if (!pass && collector !== undefined) await printDiagnostics(collector, 'scenario 1');
@@ -126,6 +141,9 @@ test('kill -9 of the collector 10 times mid-stream: acked audit stored exactly o
     assert.equal(chUnique, sent.logs - droppedLogs, `every log record stored (${droppedLogs} shed by the SDK)`);
     assert.ok(reconsumed > 0, `audit messages consumed more than once (consumed ${consumedAudit}, distinct ${stored.size})`);
     assert.ok(skipped > 0, 'the Postgres sink skipped already-stored events after a kill');
+    assert.equal(spansStored, sent.spans - droppedSpans, `every span stored (${droppedSpans} shed by the SDK)`);
+    assert.equal(spansCounted, spansStored, 'the rollup counts each span once');
+    assert.ok(skippedSpans > 0, 'the ClickHouse sink skipped already-stored spans after a kill');
   } finally {
     await kafkaControl('clear_errors OffsetCommit').catch(() => undefined);
     await stream.stop();

@@ -95,7 +95,7 @@ export interface Stream {
   rejections: Map<string, number>;
   readonly rejected: number;
   /** Stops pacing; resolves with what was sent. */
-  stop(): Promise<{ audit: number; logs: number }>;
+  stop(): Promise<{ audit: number; logs: number; spans: number }>;
 }
 
 export async function startStream(options: {
@@ -103,6 +103,8 @@ export async function startStream(options: {
   service: string;
   auditPerS: number;
   logsPerS: number;
+  /** Spans per second, each ended as soon as it starts (none by default). */
+  spansPerS?: number;
   tenants?: string[];
   ackTimeoutMs?: number;
 }): Promise<Stream> {
@@ -127,6 +129,9 @@ export async function startStream(options: {
     });
   });
   const logs = pace(options.logsPerS, (n) => hs.logger.info({ n }, 'stream record'));
+  const spans = pace(options.spansPerS ?? 0, (n) => {
+    withContext({ tenant: tenants[n % tenants.length] as string, correlationId: `${options.service}-span-${n}` }, () => hs.tracer.startSpan('stream.request', { kind: 1 }).end());
+  });
   return {
     hs,
     acked,
@@ -135,7 +140,7 @@ export async function startStream(options: {
       return [...rejections.values()].reduce((a, n) => a + n, 0);
     },
     async stop() {
-      return { audit: await audit.stop(), logs: await logs.stop() };
+      return { audit: await audit.stop(), logs: await logs.stop(), spans: await spans.stop() };
     },
   };
 }
