@@ -192,6 +192,9 @@ function checkId(hexId: string, size: number, field: string, optional: boolean, 
   problems.first ??= `${field} has ${n} bytes, expected ${size}`;
 }
 
+/** The events of the many spans that have none: one shared array, frozen so that nobody adds to it. */
+const NO_EVENTS: SpanRow['events'] = Object.freeze([]) as unknown as SpanRow['events'];
+
 /** Placeholder until the span's resource is read (replaced for every row before it is returned). */
 const NO_RESOURCE: Record<string, unknown> = {};
 
@@ -209,7 +212,7 @@ function readSpan(r: Reader, depth: number, rows: SpanRow[], problems: Problems)
   let startNs = '0';
   let endNs = '0';
   const attributes: Record<string, unknown> = {};
-  const events: SpanRow['events'] = [];
+  let events = NO_EVENTS;
   let statusCode = 0;
   let statusMessage = '';
   while (r.pos < end) {
@@ -227,6 +230,7 @@ function readSpan(r: Reader, depth: number, rows: SpanRow[], problems: Problems)
       case 10: r.uint32(); break; // dropped_attributes_count
       case 11: {
         const e = nested(types.event, r, depth + 1) as { timeUnixNano?: number | LongLike; name?: string; attributes?: KeyValueMsg[] };
+        if (events === NO_EVENTS) events = [];
         events.push({ name: e.name ?? '', timeUnixNano: longToString(e.timeUnixNano), attributes: attributesToJs(e.attributes) });
         break;
       }

@@ -32,14 +32,22 @@ export class RedeliveryWatch<R extends { readonly origin: Origin }> {
     const doubtful: R[] = [];
     const running = new Map<string, number>();
     const inDoubt = new Set<string>();
+    // The records of one message (the spans of one OTLP export) share their origin object and follow
+    // each other: each message is judged once, not each of its records.
+    let origin: Origin | undefined;
+    let messageInDoubt = false;
     for (const record of batch) {
-      const partition = partitionOf(record.origin);
-      const offset = Number(record.origin.offset);
-      const previous = running.get(partition) ?? this.lastOffset.get(partition);
-      // Several records (the spans of one OTLP message) share an offset.
-      if (previous === undefined || this.doubtful.has(partition) || (offset !== previous && offset !== previous + 1)) inDoubt.add(partition);
-      running.set(partition, offset);
-      if (inDoubt.has(partition)) doubtful.push(record);
+      if (record.origin !== origin) {
+        origin = record.origin;
+        const partition = partitionOf(origin);
+        const offset = Number(origin.offset);
+        const previous = running.get(partition) ?? this.lastOffset.get(partition);
+        // Several messages' records may also share an offset when they were built apart.
+        if (previous === undefined || this.doubtful.has(partition) || (offset !== previous && offset !== previous + 1)) inDoubt.add(partition);
+        running.set(partition, offset);
+        messageInDoubt = inDoubt.has(partition);
+      }
+      if (messageInDoubt) doubtful.push(record);
     }
     return doubtful;
   }
@@ -49,7 +57,12 @@ export class RedeliveryWatch<R extends { readonly origin: Origin }> {
    * partition stays in doubt only when some of its `doubtful` records were `found` stored already.
    */
   written(batch: readonly R[], doubtful: readonly R[], found: { has(record: R): boolean }): void {
-    for (const record of batch) this.lastOffset.set(partitionOf(record.origin), Number(record.origin.offset));
+    let origin: Origin | undefined;
+    for (const record of batch) {
+      if (record.origin === origin) continue;
+      origin = record.origin;
+      this.lastOffset.set(partitionOf(origin), Number(origin.offset));
+    }
     const probed = new Set<string>();
     const stored = new Set<string>();
     for (const record of doubtful) {

@@ -94,6 +94,10 @@ describe('spanToRow', () => {
   it('rejects spans no retry could store as permanent', () => {
     for (const bad of [
       span({ startTimeUnixNano: 'abc' }),
+      span({ startTimeUnixNano: '' }),
+      span({ startTimeUnixNano: '17638000000000000-1' }),
+      span({ startTimeUnixNano: ' 1763800000000000000' }),
+      span({ endTimeUnixNano: '1'.repeat(21) }),
       span({ startTimeUnixNano: '99999999999999999999' }),
       span({ spanId: '' }),
       span({ kind: 300 }),

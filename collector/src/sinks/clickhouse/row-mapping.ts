@@ -67,9 +67,7 @@ function invalid(message: string): PermanentError {
   return new PermanentError(ROW_INVALID, message);
 }
 
-const NANOS = /^\d{1,20}$/;
-/** Decimal without leading zeros: its own canonical form, so `BigInt(v).toString() === v`. */
-const CANONICAL = /^(?:0|[1-9]\d*)$/;
+const ZERO = 0x30;
 
 /**
  * A nanosecond timestamp split at the second: both parts are exact doubles (at most 11 and 9 digits),
@@ -82,14 +80,25 @@ interface Nanos {
   text: string;
 }
 
-/** Parses an OTLP nanosecond timestamp (decimal string) and checks it fits a DateTime. */
+/**
+ * Parses an OTLP nanosecond timestamp (1 to 20 decimal digits) and checks it fits a DateTime. It runs
+ * twice per row, so the digits are read one by one: no regex, and no substrings to parse again.
+ */
 function parseNanos(value: string, field: string): Nanos {
-  if (typeof value !== 'string' || !NANOS.test(value)) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
-  const text = CANONICAL.test(value) ? value : value.replace(/^0+(?=\d)/, '');
-  const cut = text.length - 9;
-  const seconds = cut > 0 ? Number(text.slice(0, cut)) : 0;
+  if (typeof value !== 'string' || value.length === 0 || value.length > 20) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
+  const cut = value.length - 9;
+  let seconds = 0; // at most 11 digits, exact in a double
+  let nanos = 0;
+  for (let i = 0; i < value.length; i++) {
+    const digit = value.charCodeAt(i) - ZERO;
+    if (!(digit >= 0 && digit <= 9)) throw invalid(`${field} is not a nanosecond timestamp: ${JSON.stringify(value)}`);
+    if (i < cut) seconds = seconds * 10 + digit;
+    else nanos = nanos * 10 + digit;
+  }
   if (seconds > MAX_SECONDS) throw invalid(`${field} is past the DateTime range: ${value}`);
-  return { seconds, nanos: Number(cut > 0 ? text.slice(cut) : text), text };
+  // Leading zeros go: the text is its own canonical form, so `BigInt(text).toString() === text`.
+  const text = value.length > 1 && value.charCodeAt(0) === ZERO ? value.replace(/^0+(?=\d)/, '') : value;
+  return { seconds, nanos, text };
 }
 
 /**
