@@ -56,7 +56,7 @@ export type TimelineEntry =
 /** Everything known about one correlation id, readable by the caller. */
 export interface Timeline {
   correlationId: string;
-  /** Oldest first; equal timestamps in the order audit, journal, span, log, then by id. */
+  /** In the order of {@link orderTimelineEntries}. */
   entries: TimelineEntry[];
   /** Which event caused which (see causation-tree.ts). */
   causation: CausationNode[];
@@ -156,12 +156,45 @@ function journalEntry(j: JournalEventView): TimelineEntry {
   };
 }
 
-function compareEntries(a: TimelineEntry, b: TimelineEntry): number {
-  const ta = parseTimestampMicros(a.ts) ?? 0n;
-  const tb = parseTimestampMicros(b.ts) ?? 0n;
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  if (a.kind !== b.kind) return KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/** How many ancestors each span has among the timeline's spans (a cycle counts as no further ancestor). */
+function spanDepths(entries: readonly TimelineEntry[]): Map<string, number> {
+  const parentOf = new Map<string, string | undefined>();
+  for (const e of entries) if (e.kind === 'span') parentOf.set(e.id, e.span.parentSpanId === null ? undefined : `${e.span.traceId}/${e.span.parentSpanId}`);
+  const depths = new Map<string, number>();
+  for (const id of parentOf.keys()) {
+    let depth = 0;
+    const seen = new Set([id]);
+    for (let parent = parentOf.get(id); parent !== undefined && parentOf.has(parent) && !seen.has(parent); parent = parentOf.get(parent)) {
+      seen.add(parent);
+      depth++;
+    }
+    depths.set(id, depth);
+  }
+  return depths;
+}
+
+/**
+ * Sorts a timeline's entries in place, oldest first. At equal timestamps (microseconds): audit, journal,
+ * span, log; spans by their start in nanoseconds, then a parent before its children (a job and its
+ * first step often start in the same microsecond, or the same millisecond when the app's clock has no
+ * finer grain); last by id, so the order never depends on the stores' row order.
+ */
+export function orderTimelineEntries(entries: TimelineEntry[]): TimelineEntry[] {
+  const depths = spanDepths(entries);
+  return entries.sort((a, b) => {
+    const ta = parseTimestampMicros(a.ts) ?? 0n;
+    const tb = parseTimestampMicros(b.ts) ?? 0n;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    if (a.kind !== b.kind) return KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+    if (a.kind === 'span' && b.kind === 'span') {
+      const na = BigInt(a.span.startNs);
+      const nb = BigInt(b.span.startNs);
+      if (na !== nb) return na < nb ? -1 : 1;
+      const byDepth = (depths.get(a.id) ?? 0) - (depths.get(b.id) ?? 0);
+      if (byDepth !== 0) return byDepth;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
 }
 
 function causationInputs(entries: readonly TimelineEntry[]): CausationInput[] {
@@ -204,7 +237,7 @@ export async function loadCorrelationTimeline(q: TimelineQuery): Promise<Timelin
     }
   }
   const entries = [...audit.map(auditEntry), ...journal.map(journalEntry), ...spans.map(spanEntry), ...logs.map(logEntry)];
-  entries.sort(compareEntries);
+  orderTimelineEntries(entries);
   return {
     correlationId: q.correlationId,
     entries,
