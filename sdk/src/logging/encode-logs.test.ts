@@ -56,3 +56,17 @@ test('a batch larger than the message limit is split, every record kept once and
 test('an empty batch is no message', () => {
   assert.deepEqual(encodeLogs([], resource), { messages: [], failed: 0 });
 });
+
+test('trace fields that are not ids stay attributes, so one record cannot spoil its batch', () => {
+  const entries = [entry(1), { logId: 'log-bad', level: 30, record: { time: 1_700_000_000_000, msg: 'own fields', trace_id: 'ab[REDACTED]cdefabcdefabcd', span_id: 'xyz', trace_flags: '01' } }, entry(3)];
+  const { messages, failed } = encodeLogs(entries, resource);
+  assert.equal(failed, 0);
+  const decoded = records(messages[0]!.value);
+  // An OTLP trace id is 16 bytes or none: 14 (what the text above would hex-decode to) fails the message.
+  assert.deepEqual(decoded.map((r) => r.traceId?.length ?? 0), [16, 0, 16]);
+  const attrs = Object.fromEntries(decoded[1]!.attributes.map((a) => [a.key, a.value.stringValue]));
+  assert.equal(attrs['trace_id'], 'ab[REDACTED]cdefabcdefabcd');
+  assert.equal(attrs['span_id'], 'xyz');
+  assert.equal(attrs['trace_flags'], '01');
+  assert.equal(decoded[0]!.attributes.some((a) => a.key === 'trace_id'), false, 'valid ids are the trace context, not attributes');
+});

@@ -6,7 +6,7 @@
  * in a typical service. Runs in the background flush, never on the log call.
  */
 import { SeverityNumber, type AnyValue, type LogAttributes } from '@opentelemetry/api-logs';
-import { TraceFlags } from '@opentelemetry/api';
+import { TraceFlags, isValidSpanId, isValidTraceId } from '@opentelemetry/api';
 import { ProtobufLogsSerializer } from '@opentelemetry/otlp-transformer';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -43,7 +43,8 @@ export function levelLabel(level: number): string {
   return SEVERITY[level]?.[1] ?? (level >= 50 ? 'ERROR' : level >= 40 ? 'WARN' : level >= 30 ? 'INFO' : 'DEBUG');
 }
 
-const SKIP = new Set(['level', 'time', 'msg', 'trace_id', 'span_id', 'trace_flags']);
+const SKIP = new Set(['level', 'time', 'msg']);
+const TRACE_FIELDS = new Set(['trace_id', 'span_id', 'trace_flags']);
 const SCOPE = { name: '@hindsight/sdk/logger' };
 
 /** Converts one pino record into an OpenTelemetry log record. */
@@ -51,21 +52,22 @@ export function toLogRecord(entry: LogEntry, resource: Resource): ReadableLogRec
   const r = entry.record;
   const ms = typeof r['time'] === 'number' ? r['time'] : Date.now();
   const hrTime: [number, number] = [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
-  const attributes: LogAttributes = { [LOG_ID_ATTRIBUTE]: entry.logId };
-  for (const [key, value] of Object.entries(r)) {
-    if (SKIP.has(key) || value === undefined) continue;
-    attributes[CONTEXT_FIELDS[key] ?? key] = value as AnyValue;
-  }
   const traceId = r['trace_id'];
   const spanId = r['span_id'];
+  // Ids become the record's binary trace context only when they are ids: a field an app logged itself
+  // under these names may be anything, and one record with an id of the wrong length makes the whole
+  // OTLP message undecodable for the collector (and for any OTLP receiver). Otherwise they stay attributes.
+  const traced = isValidTraceId(traceId as string) && isValidSpanId(spanId as string);
+  const attributes: LogAttributes = { [LOG_ID_ATTRIBUTE]: entry.logId };
+  for (const [key, value] of Object.entries(r)) {
+    if (SKIP.has(key) || value === undefined || (traced && TRACE_FIELDS.has(key))) continue;
+    attributes[CONTEXT_FIELDS[key] ?? key] = value as AnyValue;
+  }
   const [severityNumber, severityText] = SEVERITY[entry.level] ?? [SeverityNumber.UNSPECIFIED, levelLabel(entry.level)];
   return {
     hrTime,
     hrTimeObserved: hrTime,
-    spanContext:
-      typeof traceId === 'string' && typeof spanId === 'string'
-        ? { traceId, spanId, traceFlags: r['trace_flags'] === '01' ? TraceFlags.SAMPLED : TraceFlags.NONE }
-        : undefined,
+    spanContext: traced ? { traceId: traceId as string, spanId: spanId as string, traceFlags: r['trace_flags'] === '01' ? TraceFlags.SAMPLED : TraceFlags.NONE } : undefined,
     severityNumber,
     severityText,
     body: typeof r['msg'] === 'string' ? r['msg'] : undefined,

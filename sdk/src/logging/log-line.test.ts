@@ -40,6 +40,17 @@ test('a line captured with its context crosses threads as plain values and is pr
   });
 });
 
+test('trace ids are never rewritten by redaction, even when their digits pass for a payment card', () => {
+  // 16 digits in a row that are a Luhn-valid card number (4111…): the card pattern matches them.
+  const cardLike = { traceId: 'ab4111111111111111cdefabcdefabcd', spanId: '5105105105105100', traceFlags: TraceFlags.SAMPLED };
+  const otel = trace.setSpanContext(ROOT_CONTEXT, cardLike);
+  const line = JSON.stringify({ level: 30, msg: 'paid with 4111111111111111' });
+  const entry = prepareLogLine({ logId: 'id-1', line, level: 30, context: captureLineContext(undefined, otel, 'acme') }, redactor);
+  assert.equal(entry.record['trace_id'], cardLike.traceId);
+  assert.equal(entry.record['span_id'], cardLike.spanId);
+  assert.equal(entry.record['msg'], 'paid with [REDACTED]', 'the same digits in the text are still redacted');
+});
+
 test('outside any context a line gets the SDK tenant and no trace fields', () => {
   const context = captureLineContext(undefined, ROOT_CONTEXT, 'acme');
   assert.deepEqual(context, { tenant: 'acme' });

@@ -57,17 +57,17 @@ export function captureLineContext(ctx: ContextFields | undefined, otel: Context
   return out;
 }
 
+/** Sets `record[key]` unless the app logged that field itself (it wins, as it would over a pino mixin). */
+function setUnlessLogged(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined && record[key] === undefined) record[key] = value;
+}
+
 /**
- * Adds the call's context to a parsed record, as the fields the encoder maps to attributes; a field
- * the app logged itself wins (as it would over a pino mixin).
+ * Adds the call's context to a parsed record, as the fields the encoder maps to attributes. These
+ * are redacted with the record: an app may put personal data in a correlation, run or actor id.
  */
 export function addContextFields(record: Record<string, unknown>, c: LineContext): Record<string, unknown> {
-  const set = (key: string, value: unknown) => {
-    if (value !== undefined && record[key] === undefined) record[key] = value;
-  };
-  set('trace_id', c.traceId);
-  set('span_id', c.spanId);
-  set('trace_flags', c.traceFlags);
+  const set = (key: string, value: unknown) => setUnlessLogged(record, key, value);
   set('correlation_id', c.correlationId);
   set('causation_id', c.causationId);
   set('tenant', c.tenant);
@@ -78,13 +78,27 @@ export function addContextFields(record: Record<string, unknown>, c: LineContext
 }
 
 /**
+ * Adds the call's trace context. It is added after redaction: the ids are hex that OpenTelemetry
+ * generated, never the app's text, and a value pattern could rewrite them. A trace id's 13 to 19
+ * digits in a row can pass for a payment card number, and a rewritten id made the collector refuse
+ * the whole batch of records it was sent in.
+ */
+export function addTraceContext(record: Record<string, unknown>, c: LineContext): Record<string, unknown> {
+  setUnlessLogged(record, 'trace_id', c.traceId);
+  setUnlessLogged(record, 'span_id', c.spanId);
+  setUnlessLogged(record, 'trace_flags', c.traceFlags);
+  return record;
+}
+
+/**
  * The line as it leaves the process: parsed, completed with its context, redacted, with an id.
  * @throws SyntaxError when the line is not JSON (pino always writes JSON; a custom destination hook may not).
  */
 export function prepareLogLine(l: LogLine, redactor: Redactor): LogEntry {
   const parsed = JSON.parse(l.line) as Record<string, unknown>;
   // The parsed record is ours alone: completed and redacted in place, without a copy.
-  return { logId: l.logId, level: l.level, record: redactor.redactJsonInPlace(addContextFields(parsed, l.context)) };
+  const record = addTraceContext(redactor.redactJsonInPlace(addContextFields(parsed, l.context)), l.context);
+  return { logId: l.logId, level: l.level, record };
 }
 
 /** What preparing a batch of lines gave: the entries, and the levels of the lines that were not JSON. */
