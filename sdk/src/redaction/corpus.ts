@@ -38,7 +38,8 @@ export const REDACTION_CORPUS: readonly CorpusEntry[] = [
 
 /**
  * Text that looks secret-ish but is not, and must come out unchanged: a card-length number failing
- * Luhn, an epoch in milliseconds, a date, a URL without password, prose mentioning tokens.
+ * Luhn, an epoch in milliseconds, a date, a URL without password, prose mentioning tokens, ids with a
+ * card-like run of digits inside.
  */
 export const MUST_SURVIVE: readonly string[] = [
   'order 4111 1111 1111 1112 shipped',
@@ -47,6 +48,9 @@ export const MUST_SURVIVE: readonly string[] = [
   'see https://user@example.com/docs and http://example.com:8080/path',
   'the bearer of this note has 3 tokens left',
   'token_count: 1200 prompt tokens',
+  // Ids whose digits run to a Luhn-valid card length inside the id: a trace id and a UUID.
+  'trace ab4111111111111111cdefabcdefabcd ended',
+  'correlation a4111110-1111-1111-1111-abcdefabcdef',
 ];
 
 /** The secrets of the corpus, for leak checks of arbitrary output. */

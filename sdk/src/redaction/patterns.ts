@@ -81,8 +81,10 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
     name: 'payment-card',
     // Must accept whatever the regex can match: a separator may stand between any two digits.
     trigger: /\d(?:[ -]?\d){7}/,
-    // Issuer prefixes start with 2–6; 13–19 digits, optionally grouped with spaces or dashes.
-    regex: /(?<![\d-])[2-6](?:[ -]?\d){12,18}(?![\d])/g,
+    // Issuer prefixes start with 2–6; 13–19 digits, optionally grouped with spaces or dashes. Not inside
+    // a word: the digits of a hex id or a UUID (a trace id, a correlation id) often run to 13 and more
+    // after a letter, and one in ten such runs passes Luhn.
+    regex: /(?<![\dA-Za-z-])[2-6](?:[ -]?\d){12,18}(?![\dA-Za-z])/g,
     replace: (censor, match) => {
       const digits = match.replace(/[ -]/g, '');
       return luhnValid(digits) ? censor : match;
