@@ -48,9 +48,10 @@ export const MUST_SURVIVE: readonly string[] = [
   'see https://user@example.com/docs and http://example.com:8080/path',
   'the bearer of this note has 3 tokens left',
   'token_count: 1200 prompt tokens',
-  // Ids whose digits run to a Luhn-valid card length inside the id: a trace id and a UUID.
-  'trace ab4111111111111111cdefabcdefabcd ended',
-  'correlation a4111110-1111-1111-1111-abcdefabcdef',
+  // Ids whose digits run to a Luhn-valid card length inside the id: a trace id and a UUID. Their digits
+  // are none of the corpus's cards, which findLeaks also looks for with separators removed.
+  'trace ab5105105105105100cdefabcdefabcd ended',
+  'correlation a5105105-1051-0510-5103-abcdefabcdef',
 ];
 
 /** The secrets of the corpus, for leak checks of arbitrary output. */
