@@ -48,7 +48,8 @@ export function pace(perSecond: number, tick: (n: number) => void): { stop(): Pr
   let running = true;
   const started = Date.now();
   const done = (async () => {
-    while (running) {
+    // Nothing to pace at 0 per second (a stream without spans): no loop waking every 20 ms for nothing.
+    while (running && perSecond > 0) {
       const due = Math.floor(((Date.now() - started) / 1000) * perSecond);
       // Never more than one second of backlog at once (the loop was starved): keeps the rate honest.
       const target = Math.min(due, n + perSecond);

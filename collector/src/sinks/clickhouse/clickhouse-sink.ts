@@ -11,9 +11,9 @@ import { createClickHouseClient } from './client';
 import type { ClickHouseSinkConfig } from './config';
 import { applyMigrations, ensureDatabase } from './migrations';
 import { RowBinaryWriter } from './row-binary';
-import { LOGS_COLUMNS, logToRowBinary, SPANS_COLUMNS, spanToRowBinary } from './row-mapping';
+import { LOGS_COLUMNS, logToRowBinary, SPANS_COLUMNS, spanStartSeconds, spanToRowBinary } from './row-mapping';
 import { storedSpanKeys, type SpanKey } from './queries';
-import { RedeliveryWatch } from './redelivery-watch';
+import { partitionOf, RedeliveryWatch } from './redelivery-watch';
 import { detectCapabilities, type ServerCapabilities } from './server-capabilities';
 import { sqlUnsigned } from './sql-literal';
 
@@ -51,20 +51,13 @@ function recordKey(r: SinkRecord): string {
   return `${r.kind}:${r.origin.topic}/${r.origin.partition}/${r.origin.offset}:${id}`;
 }
 
-const NANOS = /^\d{1,20}$/;
-const MAX_UINT32 = 4_294_967_295;
 const NONE: ReadonlySet<SinkRecord> = new Set();
 
 /** Where the `spans` table keeps a span; undefined for a start time no row can hold (refused by the mapping). */
 function spanKey(span: SpanRow): SpanKey | undefined {
-  const start = span.startTimeUnixNano;
-  if (!NANOS.test(start)) return undefined;
-  const startSeconds = start.length > 9 ? Number(start.slice(0, -9)) : 0;
-  if (startSeconds > MAX_UINT32) return undefined;
-  return { correlationId: span.correlationId, traceId: span.traceId, spanId: span.spanId, startSeconds };
+  const startSeconds = spanStartSeconds(span);
+  return startSeconds === undefined ? undefined : { correlationId: span.correlationId, traceId: span.traceId, spanId: span.spanId, startSeconds };
 }
-
-const partitionOf = (r: SinkRecord) => `${r.origin.topic}/${r.origin.partition}`;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -190,18 +183,18 @@ export class ClickHouseSink implements Sink {
    */
   private async storedAlready(client: ClickHouseClient, doubtful: readonly SpanRecord[]): Promise<ReadonlySet<SinkRecord>> {
     const caps = this.caps!;
-    const keyed: Array<{ record: SpanRecord; key: SpanKey }> = [];
+    const keyed: Array<{ record: SpanRecord; key: SpanKey; partition: string }> = [];
     for (const record of doubtful) {
       const key = spanKey(record.span);
-      if (key !== undefined) keyed.push({ record, key });
+      if (key !== undefined) keyed.push({ record, key, partition: partitionOf(record.origin) });
     }
     const earliest = new Map<string, SpanKey>();
-    for (const { record, key } of keyed) if (!earliest.has(partitionOf(record))) earliest.set(partitionOf(record), key);
+    for (const { key, partition } of keyed) if (!earliest.has(partition)) earliest.set(partition, key);
     this.storedSpanLookups++;
     const storedKeys = await storedSpanKeys(client, caps, [...earliest.values()]);
     const idOf = (k: SpanKey) => `${k.traceId}/${k.spanId}`;
     const goOn = new Set([...earliest].filter(([, key]) => storedKeys.has(idOf(key))).map(([partition]) => partition));
-    const rest = keyed.filter(({ record, key }) => goOn.has(partitionOf(record)) && earliest.get(partitionOf(record)) !== key).map(({ key }) => key);
+    const rest = keyed.filter(({ key, partition }) => goOn.has(partition) && earliest.get(partition) !== key).map(({ key }) => key);
     if (rest.length > 0) {
       this.storedSpanLookups++;
       for (const id of await storedSpanKeys(client, caps, rest)) storedKeys.add(id);

@@ -17,7 +17,8 @@
  */
 import type { Origin } from '../records';
 
-function partitionOf(origin: Origin): string {
+/** A record's partition as the watch keys it: `topic/partition`. */
+export function partitionOf(origin: Origin): string {
   return `${origin.topic}/${origin.partition}`;
 }
 

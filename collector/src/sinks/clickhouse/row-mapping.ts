@@ -101,6 +101,15 @@ function parseNanos(value: string, field: string): Nanos {
   return { seconds, nanos, text };
 }
 
+/** The second a span's row is kept under (`start_time`); undefined when no row can hold its start. */
+export function spanStartSeconds(span: Pick<SpanRow, 'startTimeUnixNano'>): number | undefined {
+  try {
+    return parseNanos(span.startTimeUnixNano, 'startTimeUnixNano').seconds;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * `end - start` in nanoseconds; a span that ends before it starts (clock step) counts as zero length
  * rather than wrapping. Exact in a double below 2^53 ns (~104 days); a longer span is a bigint.

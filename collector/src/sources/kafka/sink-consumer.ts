@@ -373,9 +373,9 @@ export class SinkConsumer {
       this.metrics.consumerRestarts.inc({ sink: this.plan.sinkName });
       this.watchdog.restarted();
       this.launch().catch((err: unknown) => {
-          this.logger.error('consumer restart failed', { groupId: this.plan.groupId, error: err });
-          this.restartLater();
-        });
+        this.logger.error('consumer restart failed', { groupId: this.plan.groupId, error: err });
+        this.restartLater();
+      });
     }, delay);
   }
 
