@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ContractViolation } from './types';
+import { TEXT_PATTERN_MEANINGS } from './schema';
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the default import is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as typeof addFormatsModule;
@@ -145,9 +146,14 @@ function describe(error: ErrorObject): { path: string; text: string } {
       return { path, text: `must be at most ${String(params['limit'])} characters` };
     case 'maxProperties':
       return { path, text: `must have at most ${String(params['limit'])} entries` };
-    case 'pattern':
+    case 'pattern': {
+      // A free-text pattern says what is wrong with the text; a field's description says what it is.
+      const meaning = TEXT_PATTERN_MEANINGS.get(String(params['pattern']));
+      if (meaning !== undefined) return { path, text: `must be ${meaning}` };
+      return { path, text: hint ? `must be ${hint}` : `must match ${String(params['pattern'])}` };
+    }
     case 'format':
-      return { path, text: hint ? `must be ${hint}` : `must match ${String(params['pattern'] ?? params['format'])}` };
+      return { path, text: hint ? `must be ${hint}` : `must match ${String(params['format'])}` };
     default:
       return { path, text: error.message ?? `fails ${error.keyword}` };
   }

@@ -23,10 +23,21 @@ function nullable<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema['type'] as string, 'null'] });
 }
 
-/** No control characters: text lands in logs, terminals and SQL tools. */
-const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$';
+/**
+ * No control characters (text lands in logs, terminals and SQL tools; Postgres refuses NUL) and no
+ * unpaired UTF-16 surrogate: it has no UTF-8 encoding, so it would be stored as U+FFFD, not as sent,
+ * and an audit row's hash (taken over what was sent) would no longer verify. Ajv compiles patterns
+ * with the `u` flag, where a surrogate pair is one code point outside the surrogate range.
+ */
+const TEXT_PATTERN = '^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f\\ud800-\\udfff]*$';
 /** Like TEXT_PATTERN, and on one line. */
-const LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+const LINE_PATTERN = '^[^\\u0000-\\u001f\\u007f\\ud800-\\udfff]*$';
+
+/** What a refused string of each text pattern must be, for violation messages. */
+export const TEXT_PATTERN_MEANINGS: ReadonlyMap<string, string> = new Map([
+  [TEXT_PATTERN, 'text without control characters (tab and line breaks allowed) or unpaired UTF-16 surrogates'],
+  [LINE_PATTERN, 'one line of text without control characters or unpaired UTF-16 surrogates'],
+]);
 
 const identifier = (description: string) =>
   Type.String({ minLength: 1, maxLength: IDENTIFIER_MAX_LENGTH, pattern: IDENTIFIER_PATTERN, description });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { LIMITS } from './constants';
 import { exampleAuditEvent, exampleJournalEvent } from './examples';
 import { serializeAuditEvent, serializeContractEvent, serializeJournalEvent, validateAuditEvent, validateContractEvent, validateJournalEvent } from './validate';
+import { parseContractEvent } from './parse';
 import type { ValidationResult } from './types';
 
 /** Asserts a refusal that names `path`, and returns the matching message for further checks. */
@@ -95,6 +96,25 @@ test('oversized or too deep details are rejected', () => {
   const cyclic: Record<string, unknown> = {};
   cyclic['self'] = cyclic;
   rejectedAt(audit((e) => (e['details'] = cyclic)), 'details');
+});
+
+test('text Postgres cannot store as sent is refused where it is, with what is wrong', () => {
+  // NUL and unpaired surrogates: jsonb refuses both, and a text column would hold U+FFFD instead.
+  assert.match(rejectedAt(audit((e) => (e['details'] = { note: 'nul\u0000inside' })), 'details.note'), /NUL \(U\+0000\)/);
+  assert.match(rejectedAt(journal((e) => (e['details'] = { rows: [1, { why: 'half \ud83d' }] })), 'details.rows.1.why'), /unpaired UTF-16 surrogate/);
+  assert.match(rejectedAt(audit((e) => (e['details'] = { nested: { ['k\udc00']: 1 } })), 'details.nested'), /key "k\\udc00" must not contain an unpaired/);
+  assert.match(rejectedAt(audit((e) => (e['reason'] = 'lone \udfff')), 'reason'), /must be text without control characters .* unpaired UTF-16 surrogates/);
+  assert.match(rejectedAt(audit((e) => (e['actor'].id = 'u\ud800')), 'actor.id'), /one line of text without control characters or unpaired/);
+  rejectedAt(journal((e) => (e['summary'] = '\ud800')), 'summary');
+  rejectedAt(journal((e) => (e['pointers'] = { logs: 'x\u0000' })), 'pointers.logs');
+  // A pair is one code point, stored as four UTF-8 bytes: accepted everywhere.
+  const emoji = '\ud83d\ude00 ü \u2028';
+  assert.equal(audit((e) => ((e['reason'] = emoji), (e['actor'].id = emoji), (e['details'] = { [emoji]: [emoji] }))).ok, true);
+  // The collector reads the same rules from the wire, where JSON.stringify escaped the surrogate.
+  const wire = JSON.stringify({ ...exampleAuditEvent(), reason: 'lone \ud800' });
+  assert.ok(wire.includes('lone \\ud800'));
+  const refused = parseContractEvent(Buffer.from(wire));
+  rejectedAt(refused, 'reason');
 });
 
 test('an event over the size limit is rejected even when each part is within its own', () => {

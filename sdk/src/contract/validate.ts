@@ -1,6 +1,7 @@
 /**
  * Validation of contract events: the compiled JSON Schema first, then the limits JSON Schema cannot
- * express (serialized size and nesting depth of `details`, size of the whole event). Never throws.
+ * express (serialized size, nesting depth and storable text of `details`, size of the whole event).
+ * Never throws.
  */
 import { LIMITS, SCHEMA_NAMES } from './constants';
 import { compileChecked, toViolations, violation, type CompiledSchema } from './ajv';
@@ -11,24 +12,69 @@ const auditV1 = compileChecked<AuditEvent>(AuditEventSchema);
 const journalV1 = compileChecked<JournalEvent>(JournalEventSchema);
 
 /**
- * Whether a JSON value nests deeper than `max` (the value itself is level 1). Stops descending past
- * `max`, so cycles and hostile depths end early; recursion is bounded by `max`.
+ * What keeps a key or string of `details` from being stored as sent, or undefined. Postgres's jsonb refuses
+ * NUL and unpaired UTF-16 surrogates (they have no UTF-8 encoding), so the collector could only
+ * dead-letter an event whose details hold one, after the app was told it was recorded.
  */
-function depthExceeds(value: unknown, max: number, depth = 1): boolean {
-  if (depth > max) return true;
+function unstorableText(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'contain NUL (U+0000), which Postgres cannot store';
+  if (!text.isWellFormed()) return 'contain an unpaired UTF-16 surrogate, which has no UTF-8 encoding';
+  return undefined;
+}
+
+/**
+ * Where in `details` a problem is (keys innermost first, added as the walk unwinds) and what it is. A
+ * nesting too deep is a problem of `details` as a whole, named without a path.
+ */
+interface DetailsProblem {
+  reversedPath: string[];
+  text: string;
+  ofWhole?: true;
+}
+
+/** `found`, one level further out: `segment` is the key or index it was found under. */
+function under(found: DetailsProblem, segment: string): DetailsProblem {
+  if (found.ofWhole !== true) found.reversedPath.push(segment);
+  return found;
+}
+
+/**
+ * The first reason `details` cannot be stored as sent: nesting deeper than `max` (the value itself is
+ * level 1), or a key or string that {@link unstorableText} refuses. Stops descending past `max`, so
+ * cycles and hostile depths end early; recursion is bounded by `max`. Paths are only built for a
+ * problem found (this runs on every audit event with details, on the app's side too).
+ */
+function detailsProblem(value: object, max: number, depth: number): DetailsProblem | undefined {
+  if (depth > max) return { reversedPath: [], text: `must be nested at most ${max} levels deep`, ofWhole: true };
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const child: unknown = value[i];
-      if (child !== null && typeof child === 'object' && depthExceeds(child, max, depth + 1)) return true;
+      const found = memberProblem(value[i], max, depth);
+      if (found !== undefined) return under(found, String(i));
     }
-    return false;
+    return undefined;
   }
-  for (const key in value as Record<string, unknown>) {
-    if (!Object.hasOwn(value as object, key)) continue;
-    const child = (value as Record<string, unknown>)[key];
-    if (child !== null && typeof child === 'object' && depthExceeds(child, max, depth + 1)) return true;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const problem = unstorableText(key);
+    if (problem !== undefined) return { reversedPath: [], text: `key ${JSON.stringify(key)} must not ${problem}` };
+    const found = memberProblem((value as Record<string, unknown>)[key], max, depth);
+    if (found !== undefined) return under(found, key);
   }
-  return false;
+  return undefined;
+}
+
+function memberProblem(member: unknown, max: number, depth: number): DetailsProblem | undefined {
+  if (typeof member === 'string') {
+    const problem = unstorableText(member);
+    return problem === undefined ? undefined : { reversedPath: [], text: `must not ${problem}` };
+  }
+  return member !== null && typeof member === 'object' ? detailsProblem(member, max, depth + 1) : undefined;
+}
+
+/** {@link detailsProblem} as a violation: a depth violation names `details`, others the exact path. */
+function detailsViolation(details: object): ContractViolation | undefined {
+  const found = detailsProblem(details, LIMITS.detailsMaxDepth, 1);
+  return found === undefined ? undefined : violation(['details', ...found.reversedPath.reverse()].join('.'), found.text);
 }
 
 /** Serialized UTF-8 size, or undefined when the value is not JSON (BigInt, cycles). */
@@ -48,8 +94,9 @@ function jsonBytes(value: unknown): number | undefined {
  */
 function checkDetails(details: unknown, errors: ContractViolation[], serializedAtMost: number): void {
   if (details === undefined) return;
-  if (details !== null && typeof details === 'object' && depthExceeds(details, LIMITS.detailsMaxDepth)) {
-    errors.push(violation('details', `must be nested at most ${LIMITS.detailsMaxDepth} levels deep`));
+  const unstorable = details !== null && typeof details === 'object' ? detailsViolation(details) : undefined;
+  if (unstorable !== undefined) {
+    errors.push(unstorable);
     return;
   }
   if (serializedAtMost <= LIMITS.detailsMaxBytes) return;
