@@ -34,4 +34,10 @@ export interface Sink {
   health(): SinkHealth;
   /** Flushes and releases connections. Safe to call more than once. */
   shutdown(): Promise<void>;
+  /**
+   * Told when a consumer writing to this sink joined its group (a rebalance, or a restarted consumer):
+   * what the sink inferred from the offsets it saw no longer holds, since another member may have
+   * written those partitions meanwhile. Optional: sinks that look nothing up by offset ignore it.
+   */
+  assignmentChanged?(): void;
 }

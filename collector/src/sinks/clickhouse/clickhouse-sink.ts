@@ -62,6 +62,29 @@ function spanKey(span: SpanRow): SpanKey | undefined {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * `stored` plus the spans of `spans` that repeat a span earlier in the same batch. A consumer restarted
+ * while records waited for their write reads its partitions again from the last commit, so the same
+ * offsets can follow their first copies in one batch; the lookup cannot find those (the first copies
+ * are not inserted yet). Only called for a batch with records in doubt: a repeat goes back in its
+ * partition's offsets, which puts it in doubt. Repeats count as stored, so the doubt goes on into the
+ * next batch, where the rest of the run read again may be.
+ */
+function withRepeatsInBatch(stored: ReadonlySet<SinkRecord>, spans: readonly SpanRecord[]): ReadonlySet<SinkRecord> {
+  const seen = new Set<string>();
+  let found: Set<SinkRecord> | undefined;
+  for (const record of spans) {
+    const id = `${record.span.traceId}/${record.span.spanId}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      continue;
+    }
+    found ??= new Set(stored);
+    found.add(record);
+  }
+  return found ?? stored;
+}
+
+/**
  * Stores spans and logs in ClickHouse: one RowBinary insert per table per batch. Duplicates from
  * redelivery collapse in the ReplacingMergeTree tables; spans that may be redelivered are looked up
  * first and left out when stored, so the rollups count them once; rows the server refuses are isolated
@@ -92,6 +115,11 @@ export class ClickHouseSink implements Sink {
   ) {
     this.name = name;
     if (metrics !== undefined) this.redelivered = redeliveredSkippedCounter(metrics);
+  }
+
+  /** Another member may have written the partitions since: their next spans are looked up. */
+  assignmentChanged(): void {
+    this.redelivery.forget();
   }
 
   /** Queries made to find redelivered spans so far (none while offsets follow on from the last write). */
@@ -134,6 +162,7 @@ export class ClickHouseSink implements Sink {
     const client = this.client;
     if (!client || this.closed) return this.fail(new TransientError('CLICKHOUSE_UNAVAILABLE', 'ClickHouse sink is not started'));
     const spanRecords = batch.filter((r): r is SpanRecord => r.kind === 'span');
+    const generation = this.redelivery.generation;
     const doubtful = this.redelivery.inDoubt(spanRecords);
     let stored = NONE;
     if (doubtful.length > 0) {
@@ -142,6 +171,7 @@ export class ClickHouseSink implements Sink {
       } catch (err) {
         return this.fail(toTransientError(err, 'lookup of redelivered spans'));
       }
+      stored = withRepeatsInBatch(stored, spanRecords);
     }
     const rejected: Rejected = [];
     // A body per write (not one kept by the sink): an insert's bytes stay untouched until it is done.
@@ -170,7 +200,7 @@ export class ClickHouseSink implements Sink {
       return this.fail(toTransientError(err, 'insert'));
     }
     if (skip.size > 0) this.writtenBeforeRetry = new Set();
-    this.redelivery.written(spanRecords, doubtful, stored);
+    this.redelivery.written(spanRecords, doubtful, stored, generation);
     if (stored.size > 0) this.redelivered?.inc({ sink: this.name, kind: 'span' }, stored.size);
     this.failures = 0;
     return rejected.length === 0 ? { status: 'written' } : { status: 'partial', rejected };
@@ -178,8 +208,9 @@ export class ClickHouseSink implements Sink {
 
   /**
    * Of the spans that may be redelivered, those the `spans` table holds. The earliest of each partition
-   * is looked up first: when it is not stored, nothing after it in its partition is (a partition is
-   * written in offset order), which is the answer after a restart that lost nothing, in one query.
+   * (the lowest offset: a batch read again behind records that waited goes back within itself) is looked
+   * up first: when it is not stored, nothing after it in its partition is (a partition is written in
+   * offset order), which is the answer after a restart that lost nothing, in one query.
    */
   private async storedAlready(client: ClickHouseClient, doubtful: readonly SpanRecord[]): Promise<ReadonlySet<SinkRecord>> {
     const caps = this.caps!;
@@ -189,7 +220,13 @@ export class ClickHouseSink implements Sink {
       if (key !== undefined) keyed.push({ record, key, partition: partitionOf(record.origin) });
     }
     const earliest = new Map<string, SpanKey>();
-    for (const { key, partition } of keyed) if (!earliest.has(partition)) earliest.set(partition, key);
+    const earliestOffset = new Map<string, number>();
+    for (const { record, key, partition } of keyed) {
+      const offset = Number(record.origin.offset);
+      if (offset >= (earliestOffset.get(partition) ?? Infinity)) continue;
+      earliest.set(partition, key);
+      earliestOffset.set(partition, offset);
+    }
     this.storedSpanLookups++;
     const storedKeys = await storedSpanKeys(client, caps, [...earliest.values()]);
     const idOf = (k: SpanKey) => `${k.traceId}/${k.spanId}`;

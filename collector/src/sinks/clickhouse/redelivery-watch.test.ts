@@ -7,9 +7,16 @@ interface Rec {
   id: string;
 }
 
-/** Records of one partition at the given offsets (an offset given twice: two spans of one message). */
+/**
+ * Records of one partition at the given offsets. An offset given twice in a row: two spans of one
+ * message, sharing its origin object as decoded records do.
+ */
 function recs(partition: number, offsets: number[], topic = 't'): Rec[] {
-  return offsets.map((o, i) => ({ origin: { topic, partition, offset: String(o) }, id: `${topic}/${partition}@${o}#${i}` }));
+  let origin: Rec['origin'] | undefined;
+  return offsets.map((o, i) => {
+    if (origin?.offset !== String(o)) origin = { topic, partition, offset: String(o) };
+    return { origin, id: `${topic}/${partition}@${o}#${i}` };
+  });
 }
 
 const ids = (rs: Rec[]) => rs.map((r) => r.id);
@@ -22,6 +29,21 @@ test('a partition is in doubt at its first records; a write that finds none of t
   watch.written(first, watch.inDoubt(first), none);
   const next = [...recs(0, [12, 13]), ...recs(1, [6, 6])];
   assert.deepEqual(watch.inDoubt(next), [], 'offsets that follow on are not looked up');
+});
+
+test('a message read again is in doubt: at the offset of the last write, or behind its first copy in the same batch', () => {
+  const watch = new RedeliveryWatch<Rec>();
+  const a = recs(0, [1, 2, 2]);
+  watch.written(a, watch.inDoubt(a), none);
+  // A consumer restarted before offset 2 was committed reads message 2 again, decoded anew.
+  const again = recs(0, [2, 2, 3]);
+  assert.deepEqual(ids(watch.inDoubt(again)), ids(again));
+  // Records taken before the restart still wait in the batch when the same offsets come again.
+  const fresh = new RedeliveryWatch<Rec>();
+  const first = recs(1, [5]);
+  fresh.written(first, fresh.inDoubt(first), none);
+  const waitingThenAgain = [...recs(1, [6, 7]), ...recs(1, [6, 7, 8])];
+  assert.deepEqual(ids(fresh.inDoubt(waitingThenAgain)), ids(waitingThenAgain.slice(2)));
 });
 
 test('offsets that go back (consumed again after a consumer restart) or jump ahead (another member consumed them) put the partition in doubt from there', () => {
@@ -62,4 +84,21 @@ test('a write that did not happen changes nothing: its retry is judged the same'
   assert.deepEqual(watch.inDoubt(b), []);
   watch.written(b, [], none);
   assert.deepEqual(ids(watch.inDoubt(b)), ids(b), 'written twice: the same offsets again are a redelivery');
+});
+
+test('after the assignment changed, every partition is in doubt again, and a write judged before records nothing', () => {
+  const watch = new RedeliveryWatch<Rec>();
+  const a = recs(0, [1, 2]);
+  watch.written(a, watch.inDoubt(a), none);
+  // Handed to another member and back: its next offset follows on from this sink's last write.
+  watch.forget();
+  const back = recs(0, [3, 4]);
+  assert.deepEqual(ids(watch.inDoubt(back)), ids(back));
+  // A write judged before a rebalance and finished after it: its offsets are not taken as known.
+  const generation = watch.generation;
+  const judged = watch.inDoubt(back);
+  watch.forget();
+  watch.written(back, judged, none, generation);
+  const next = recs(0, [5]);
+  assert.deepEqual(ids(watch.inDoubt(next)), ids(next));
 });

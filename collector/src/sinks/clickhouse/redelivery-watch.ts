@@ -7,11 +7,15 @@
  * that question off the steady path, a partition is in doubt only:
  * - at its first record in this sink: after a restart or a new assignment, the partition's last consumer
  *   may have written past its last commit;
- * - when its offsets do not follow on from the last write: back, it is consumed again in this process
- *   (a restarted or replaced consumer resumes at the commit); forward, another member consumed it in
- *   between and may have written past its own commit;
+ * - when its offsets do not follow on from the last write (or from the batch's record before): back or
+ *   the same offset again, it is consumed again in this process (a restarted or replaced consumer
+ *   resumes at the commit, possibly while records it took before wait in the same batch); forward,
+ *   another member consumed it in between and may have written past its own commit;
  * - after a write in which some of its doubtful records were found stored: the run of redelivered
  *   records may go on into the next batch.
+ * - after the consumer's assignment changed ({@link RedeliveryWatch.forget}): a partition handed to
+ *   another member and back may continue exactly where this sink's last write ended while the other
+ *   member wrote past its commit; the offsets alone cannot tell.
  * A write in which none of a partition's doubtful records were stored ends its doubt: a partition is
  * written in offset order, so nothing after a record that was never written was written either.
  */
@@ -27,6 +31,19 @@ export class RedeliveryWatch<R extends { readonly origin: Origin }> {
   private readonly lastOffset = new Map<string, number>();
   /** Partitions whose last write found some of its records stored already. */
   private readonly doubtful = new Set<string>();
+  private forgotten = 0;
+
+  /** Counts {@link forget} calls: a write judged before one records nothing after it. */
+  get generation(): number {
+    return this.forgotten;
+  }
+
+  /** Forgets every partition's position: their next records are in doubt (the assignment changed). */
+  forget(): void {
+    this.forgotten++;
+    this.lastOffset.clear();
+    this.doubtful.clear();
+  }
 
   /** The records of `batch` that may be stored already, in batch order. Changes nothing. */
   inDoubt(batch: readonly R[]): R[] {
@@ -43,8 +60,10 @@ export class RedeliveryWatch<R extends { readonly origin: Origin }> {
         const partition = partitionOf(origin);
         const offset = Number(origin.offset);
         const previous = running.get(partition) ?? this.lastOffset.get(partition);
-        // Several messages' records may also share an offset when they were built apart.
-        if (previous === undefined || this.doubtful.has(partition) || (offset !== previous && offset !== previous + 1)) inDoubt.add(partition);
+        // A message's records share its origin object. Another origin at the same offset is the same
+        // message again: decoded anew by a consumer that read the partition again (in this batch behind
+        // its first copy, or after the last write), so it is in doubt like any step back.
+        if (previous === undefined || this.doubtful.has(partition) || offset !== previous + 1) inDoubt.add(partition);
         running.set(partition, offset);
         messageInDoubt = inDoubt.has(partition);
       }
@@ -55,9 +74,11 @@ export class RedeliveryWatch<R extends { readonly origin: Origin }> {
 
   /**
    * Records that `batch` is written (stored, or refused for good): its partitions' offsets move on, and a
-   * partition stays in doubt only when some of its `doubtful` records were `found` stored already.
+   * partition stays in doubt only when some of its `doubtful` records were `found` stored already. A
+   * write judged in an earlier `generation` (the assignment changed while it ran) records nothing.
    */
-  written(batch: readonly R[], doubtful: readonly R[], found: { has(record: R): boolean }): void {
+  written(batch: readonly R[], doubtful: readonly R[], found: { has(record: R): boolean }, generation = this.forgotten): void {
+    if (generation !== this.forgotten) return;
     let origin: Origin | undefined;
     for (const record of batch) {
       if (record.origin === origin) continue;

@@ -210,3 +210,13 @@ test('a partition that waited for a write sends what gathered meanwhile as soon 
   await stopped;
   assert.deepEqual(sink.offsets[3], ['1:1']);
 });
+
+test('the sink is told at every group join that its partitions may have been written by another member', async () => {
+  const { sink, consumer, join } = await startConsumer(4, 200);
+  let told = 0;
+  sink.assignmentChanged = () => void told++;
+  join([0, 1]);
+  join([1]);
+  assert.equal(told, 2);
+  await consumer.stop(Date.now() + 5000);
+});

@@ -194,6 +194,8 @@ export class SinkConsumer {
       this.caughtUp = new Map();
       for (const [t, ps] of Object.entries(e.payload.memberAssignment)) for (const p of ps) this.caughtUp.set(`${p}:${t}`, false);
       if (dropped.length > 0) this.logger.info('partitions revoked', { dropped });
+      // Partitions may have been written by another member since this one last wrote them.
+      this.sink.assignmentChanged?.();
       // Emitted before kafkajs fetches for the new assignment: the read is registered before any batch.
       const added = this.gaps.assign(e.payload.memberAssignment);
       if (added.length > 0) this.readCommitted(added);
