@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { WatermarkTracker } from './watermark-tracker';
 
 function receiveAll(t: WatermarkTracker, topic: string, partition: number, offsets: number[]): void {
@@ -83,4 +84,53 @@ test('redelivered offsets already passed are ignored', () => {
   t.receive('a', 0, '1');
   assert.equal(t.pending(), 0);
   assert.deepEqual(t.commitPoints(), [{ topic: 'a', partition: 0, offset: '2' }]);
+});
+
+test('property: the commit point never passes a message received and not done, and reaches the end once all are done', () => {
+  // A partition's log (offsets with holes: compaction, transaction markers), fetched in runs that go on
+  // from the consumer's position or start again at the commit (a restarted consumer), its messages
+  // completed in any order, some twice.
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('fetch' as const), again: fc.boolean(), count: fc.integer({ min: 1, max: 6 }) }),
+    fc.record({ kind: fc.constant('complete' as const), pick: fc.nat() }),
+  );
+  const log = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 30 }).map((steps) => steps.map((_, i) => steps.slice(0, i + 1).reduce((a, b) => a + b, 0)));
+  fc.assert(
+    fc.property(log, fc.array(op, { maxLength: 40 }), (offsets, ops) => {
+      const t = new WatermarkTracker();
+      let position = 0; // index in the log of the next message to fetch
+      const received: number[] = [];
+      const done = new Set<number>();
+      let committed: number | undefined;
+      const commitPoint = (): number | undefined => {
+        const points = t.commitPoints();
+        return points.length === 0 ? undefined : Number(points[0]!.offset);
+      };
+      for (const o of ops) {
+        if (o.kind === 'fetch') {
+          const from = o.again && committed !== undefined ? offsets.findIndex((x) => x >= committed!) : position;
+          if (from < 0) continue;
+          for (const offset of offsets.slice(from, from + o.count)) {
+            t.receive('a', 0, String(offset));
+            if (!received.includes(offset)) received.push(offset);
+          }
+          position = Math.max(position, Math.min(offsets.length, from + o.count));
+        } else if (received.length > 0) {
+          const offset = received[o.pick % received.length]!;
+          t.complete('a', 0, String(offset));
+          done.add(offset);
+        }
+        const point = commitPoint();
+        if (point === undefined) continue;
+        // Never past a message received and not done: a crash now would lose it.
+        for (const r of received) if (r < point) assert.ok(done.has(r), `commit ${point} passes ${r}, not done`);
+        assert.ok(committed === undefined || point >= committed, 'the commit point never moves back');
+        committed = point;
+        t.markCommitted(t.commitPoints());
+      }
+      for (const r of received) t.complete('a', 0, String(r));
+      if (received.length > 0) assert.equal(commitPoint() ?? committed, Math.max(...received) + 1, 'all done: committed to the end');
+    }),
+    { numRuns: 500 },
+  );
 });
