@@ -61,6 +61,8 @@ export async function insertJournalEvents(client: PoolClient, events: readonly J
       d.map((r) => r.events), d.map((r) => r.warns), d.map((r) => r.errors),
       d.map((r) => r.meta.scenario?.value ?? null), d.map((r) => r.meta.test_plan?.value ?? null),
       d.map((r) => r.meta.description?.value ?? null), d.map((r) => r.meta.tags?.value ?? null),
+      d.map((r) => r.meta.scenario?.ts ?? null), d.map((r) => r.meta.test_plan?.ts ?? null),
+      d.map((r) => r.meta.description?.ts ?? null), d.map((r) => r.meta.tags?.ts ?? null),
     ]);
   }
   return { inserted: fresh.length, stored };
@@ -75,8 +77,9 @@ function skipPositions<T>(rows: readonly T[], positions: readonly number[]): T[]
 /**
  * Folds events into one delta per run. Contract timestamps are all spelled `YYYY-MM-DDTHH:MM:SS.ffffffZ`
  * (UTC, six digits), so their string order is their time order. Metadata: the newest event carrying a
- * value wins (a later one in the batch on a tie); strings for scenario/test_plan/description, an array
- * for tags.
+ * value wins (a later one in the batch on a tie); strings for scenario/test_plan/description, a
+ * non-empty array for tags. Each value keeps its event's ts, so journal-runs.sql can keep the newest
+ * across batches too.
  */
 export function runDeltas(events: readonly JournalEvent[]): Map<string, RunDelta> {
   const runs = new Map<string, RunDelta>();
@@ -99,8 +102,10 @@ export function runDeltas(events: readonly JournalEvent[]): Map<string, RunDelta
       const v = details[key];
       if (typeof v === 'string' && !(r.ts < (d.meta[key]?.ts ?? ''))) d.meta[key] = { ts: r.ts, value: v };
     }
+    // Empty tags keep the stored ones (journal-runs.sql), so they are no value here either: a newer
+    // event's empty array must not hide an older event's tags of the same batch.
     const tags = details['tags'];
-    if (Array.isArray(tags) && !(r.ts < (d.meta.tags?.ts ?? ''))) d.meta.tags = { ts: r.ts, value: JSON.stringify(tags) };
+    if (Array.isArray(tags) && tags.length > 0 && !(r.ts < (d.meta.tags?.ts ?? ''))) d.meta.tags = { ts: r.ts, value: JSON.stringify(tags) };
   }
   return runs;
 }
