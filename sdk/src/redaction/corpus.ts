@@ -33,6 +33,10 @@ export const REDACTION_CORPUS: readonly CorpusEntry[] = [
   { kind: 'card-amex-plain', secret: '378282246310005', text: 'amex 378282246310005 declined', context: ['amex', 'declined'] },
   { kind: 'url-password', secret: 'hunter2-S3cret', text: 'connecting to postgres://app:hunter2-S3cret@db.internal:5432/hindsight', context: ['connecting to postgres://app:', '@db.internal:5432/hindsight'] },
   { kind: 'query-password', secret: 'Tr0ub4dor', text: 'callback /login?user=ada&password=Tr0ub4dor&next=/home', context: ['/login?user=ada&password=', '&next=/home'] },
+  { kind: 'quoted-assignment', secret: 's3cret pass', text: "dsn host=db user=app password='s3cret pass' sslmode=require", context: ["dsn host=db user=app password='", "' sslmode=require"] },
+  { kind: 'hash-arrow', secret: 'p4ss-arrow', text: 'login(:user => "ada", :password => "p4ss-arrow")', context: ['login(:user => "ada", :password => "', '")'] },
+  { kind: 'json-field', secret: 'Zx9-hunter2-json', text: 'upstream refused body {"user":"ada","password":"Zx9-hunter2-json","n":2}', context: ['upstream refused body {"user":"ada","password":"', '","n":2}'] },
+  { kind: 'basic-auth', secret: 'YWRhOmh1bnRlcjItYmFzaWM=', text: 'GET /admin Authorization: Basic YWRhOmh1bnRlcjItYmFzaWM= rejected', context: ['GET /admin Authorization: Basic', 'rejected'] },
   { kind: 'private-key', secret: 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC', text: 'key: -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY----- loaded', context: ['key:', 'loaded'] },
 ];
 
@@ -48,6 +52,9 @@ export const MUST_SURVIVE: readonly string[] = [
   'see https://user@example.com/docs and http://example.com:8080/path',
   'the bearer of this note has 3 tokens left',
   'token_count: 1200 prompt tokens',
+  'Basic configuration of the Basic plan',
+  "usage {'tokens_used': 1200, 'secretary': 'Bob'}",
+  "the 'secret': keep it",
   // Ids whose digits run to a Luhn-valid card length inside the id: a trace id and a UUID. Their digits
   // are none of the corpus's cards, which findLeaks also looks for with separators removed.
   'trace ab5105105105105100cdefabcdefabcd ended',

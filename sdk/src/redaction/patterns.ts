@@ -2,6 +2,7 @@
  * Value patterns: secrets recognised by their shape wherever they appear in a string. Each pattern has
  * a cheap trigger; a string that trips no trigger is returned untouched without running any regex.
  */
+import { createKeyMatcher, DEFAULT_SENSITIVE_KEYS } from './keys';
 
 /** A secret shape to find in strings. */
 export interface RedactionPattern {
@@ -16,6 +17,15 @@ export interface RedactionPattern {
    * Return the match itself to keep it (e.g. a number that fails the Luhn check).
    */
   readonly replace?: (censor: string, match: string, ...groups: string[]) => string;
+}
+
+/** The default sensitive keys with the suffix rule, for keys found inside text (`secret-field`). */
+const SENSITIVE_KEY = createKeyMatcher(DEFAULT_SENSITIVE_KEYS, true);
+
+/** `censor` in place of `value`, inside the quotes `value` had (or `otherwise` when it had none). */
+function quoted(value: string, censor: string, otherwise = ''): string {
+  const q = value.startsWith('"') || value.startsWith("'") ? value[0]! : otherwise;
+  return `${q}${censor}${q}`;
 }
 
 /** Luhn checksum, so order numbers and ids of card length are not mistaken for cards. */
@@ -73,9 +83,33 @@ export const DEFAULT_PATTERNS: readonly RedactionPattern[] = [
   {
     name: 'secret-assignment',
     trigger: /passw|pwd|secret|token|api[_-]?key/i,
-    // `password=…`, `access_token=…`, `x_api_key = …` in query strings, env dumps and free text.
-    regex: /((?:passw(?:or)?d|pwd|secret|token|api[_-]?key)[\w-]{0,32}\s{0,4}=\s{0,4})[^\s&;,"']+/gi,
-    replace: (censor, _m, head) => `${head}${censor}`,
+    // `password=…`, `access_token=…`, `x_api_key = …` in query strings, env dumps and free text; also a
+    // quoted key or value (`password='s3 cret'`, libpq's quoting) and `=>` (Ruby, Perl and PHP hashes).
+    regex: /((?:passw(?:or)?d|pwd|secret|token|api[_-]?key)[\w-]{0,32}["']?\s{0,4}=>?\s{0,4})("[^"\n]*"|'[^'\n]*'|[^\s&;,"']+)/gi,
+    replace: (censor, _m, head, value) => `${head}${quoted(value, censor)}`,
+  },
+  {
+    name: 'secret-field',
+    trigger: /["']\s*:/,
+    // A quoted key and its value in text that holds JSON, a Python dict or quoted YAML (a request body
+    // in an error message): `"password": "…"`, `'api_key': '…'`. The key is judged by the same rules as
+    // the keys of structured fields (keys.ts), so `"tokens_used": 5` stays.
+    // Unquoted values only as JSON writes them (numbers, literals): prose such as "the 'secret': keep it"
+    // is left alone.
+    regex: /(["'])((?:[^"'\\\n]|\\.){1,64})\1(\s*:\s*)("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|-?\d[\w.+-]*|true|false)/g,
+    replace: (censor, match, quote, key, separator, value) =>
+      SENSITIVE_KEY(key) ? `${quote}${key}${quote}${separator}${quoted(value, censor, '"')}` : match,
+  },
+  {
+    name: 'basic-auth',
+    trigger: /[Bb]asic\s/,
+    // HTTP Basic credentials: base64 of `user:password`. Only text that decodes to printable `a:b` is
+    // taken for them, so "Basic configuration" stays.
+    regex: /\b([Bb]asic\s+)([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/g,
+    replace: (censor, match, head, encoded) => {
+      const decoded = Buffer.from(encoded, 'base64').toString('latin1');
+      return /^[\x20-\x7e]*:[\x20-\x7e]*$/.test(decoded) ? `${head}${censor}` : match;
+    },
   },
   {
     name: 'payment-card',
