@@ -12,7 +12,7 @@
  *   resumes at the commit, possibly while records it took before wait in the same batch); forward,
  *   another member consumed it in between and may have written past its own commit;
  * - after a write in which some of its doubtful records were found stored: the run of redelivered
- *   records may go on into the next batch.
+ *   records may go on into the next batch;
  * - after the consumer's assignment changed ({@link RedeliveryWatch.forget}): a partition handed to
  *   another member and back may continue exactly where this sink's last write ended while the other
  *   member wrote past its commit; the offsets alone cannot tell.
