@@ -23,58 +23,42 @@ function unstorableText(text: string): string | undefined {
 }
 
 /**
- * Where in `details` a problem is (keys innermost first, added as the walk unwinds) and what it is. A
- * nesting too deep is a problem of `details` as a whole, named without a path.
+ * The first reason `details` cannot be stored as sent: nesting deeper than LIMITS.detailsMaxDepth (the
+ * value itself is level 1), or a key or string that {@link unstorableText} refuses, named by its path.
+ * `path` holds the keys from `details` down to `value`, pushed and popped by the walk, so a path is only
+ * spelled out for a problem found (this runs on every audit event with details, on the app's side too).
+ * Stops descending past the limit, so cycles and hostile depths end early.
  */
-interface DetailsProblem {
-  reversedPath: string[];
-  text: string;
-  ofWhole?: true;
-}
-
-/** `found`, one level further out: `segment` is the key or index it was found under. */
-function under(found: DetailsProblem, segment: string): DetailsProblem {
-  if (found.ofWhole !== true) found.reversedPath.push(segment);
-  return found;
-}
-
-/**
- * The first reason `details` cannot be stored as sent: nesting deeper than `max` (the value itself is
- * level 1), or a key or string that {@link unstorableText} refuses. Stops descending past `max`, so
- * cycles and hostile depths end early; recursion is bounded by `max`. Paths are only built for a
- * problem found (this runs on every audit event with details, on the app's side too).
- */
-function detailsProblem(value: object, max: number, depth: number): DetailsProblem | undefined {
-  if (depth > max) return { reversedPath: [], text: `must be nested at most ${max} levels deep`, ofWhole: true };
+function detailsViolation(value: object, path: string[] = ['details']): ContractViolation | undefined {
+  if (path.length > LIMITS.detailsMaxDepth) return violation('details', `must be nested at most ${LIMITS.detailsMaxDepth} levels deep`);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = memberProblem(value[i], max, depth);
-      if (found !== undefined) return under(found, String(i));
+      const found = memberViolation(value[i], path, i);
+      if (found !== undefined) return found;
     }
     return undefined;
   }
   for (const key in value) {
     if (!Object.hasOwn(value, key)) continue;
     const problem = unstorableText(key);
-    if (problem !== undefined) return { reversedPath: [], text: `key ${JSON.stringify(key)} must not ${problem}` };
-    const found = memberProblem((value as Record<string, unknown>)[key], max, depth);
-    if (found !== undefined) return under(found, key);
+    if (problem !== undefined) return violation(path.join('.'), `key ${JSON.stringify(key)} must not ${problem}`);
+    const found = memberViolation((value as Record<string, unknown>)[key], path, key);
+    if (found !== undefined) return found;
   }
   return undefined;
 }
 
-function memberProblem(member: unknown, max: number, depth: number): DetailsProblem | undefined {
+/** {@link detailsViolation} of the member under `key` of the container at `path`. */
+function memberViolation(member: unknown, path: string[], key: string | number): ContractViolation | undefined {
   if (typeof member === 'string') {
     const problem = unstorableText(member);
-    return problem === undefined ? undefined : { reversedPath: [], text: `must not ${problem}` };
+    return problem === undefined ? undefined : violation([...path, key].join('.'), `must not ${problem}`);
   }
-  return member !== null && typeof member === 'object' ? detailsProblem(member, max, depth + 1) : undefined;
-}
-
-/** {@link detailsProblem} as a violation: a depth violation names `details`, others the exact path. */
-function detailsViolation(details: object): ContractViolation | undefined {
-  const found = detailsProblem(details, LIMITS.detailsMaxDepth, 1);
-  return found === undefined ? undefined : violation(['details', ...found.reversedPath.reverse()].join('.'), found.text);
+  if (member === null || typeof member !== 'object') return undefined;
+  path.push(String(key));
+  const found = detailsViolation(member, path);
+  path.pop();
+  return found;
 }
 
 /** Serialized UTF-8 size, or undefined when the value is not JSON (BigInt, cycles). */

@@ -87,6 +87,10 @@ test('configured paths and keys, custom censor and custom patterns apply', () =>
     PIN_CODE: '***',
     note: 'owner ***',
   });
+  // Quoted keys inside text are judged by the same configured key rules as structured fields.
+  assert.equal(custom.redactValue('body {"pin_code":"4321","pin":"5"}'), 'body {"pin_code":"***","pin":"5"}');
+  const noDefaults = createRedactor({ defaultKeys: false, keys: ['pin_code'] });
+  assert.equal(noDefaults.redactValue('{"password":"x","pin_code":7}'), '{"password":"x","pin_code":"[REDACTED]"}');
   assert.throws(() => createRedactor({ paths: ['a..b'] }), /paths: cannot parse "a..b"/);
   assert.throws(() => createRedactor({ patterns: [{ name: 'x', regex: /x/ }] }), /patterns: "x" needs the g flag/);
 });

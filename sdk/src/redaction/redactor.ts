@@ -11,7 +11,7 @@ import {
   pinoSegment,
   type KeyPath,
 } from './keys';
-import { DEFAULT_PATTERNS, combinedTrigger, redactString, type RedactionPattern } from './patterns';
+import { combinedTrigger, defaultPatterns, redactString, type RedactionPattern } from './patterns';
 
 /** Options of {@link createRedactor}. */
 export interface RedactorOptions {
@@ -71,7 +71,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const keyNames = [...(useDefaultKeys ? DEFAULT_SENSITIVE_KEYS : []), ...(options.keys ?? [])];
   const isSensitive = createKeyMatcher(keyNames, useDefaultKeys);
   const paths: KeyPath[] = (options.paths ?? []).map(parsePath);
-  const patterns = [...(options.defaultPatterns === false ? [] : DEFAULT_PATTERNS), ...(options.patterns ?? [])];
+  const patterns = [...(options.defaultPatterns === false ? [] : defaultPatterns(isSensitive)), ...(options.patterns ?? [])];
   for (const p of patterns) {
     if (!p.regex.global) throw new Error(`patterns: "${p.name}" needs the g flag`);
   }

@@ -12,7 +12,7 @@ import type { ClickHouseSinkConfig } from './config';
 import { applyMigrations, ensureDatabase } from './migrations';
 import { RowBinaryWriter } from './row-binary';
 import { LOGS_COLUMNS, logToRowBinary, SPANS_COLUMNS, spanStartSeconds, spanToRowBinary } from './row-mapping';
-import { storedSpanKeys, type SpanKey } from './queries';
+import { spanIdentity, storedSpanKeys, type SpanKey } from './queries';
 import { partitionOf, RedeliveryWatch } from './redelivery-watch';
 import { detectCapabilities, type ServerCapabilities } from './server-capabilities';
 import { sqlUnsigned } from './sql-literal';
@@ -47,7 +47,7 @@ function appendRow<T>(table: TableRows, record: SinkRecord, encode: (value: T, o
 }
 
 function recordKey(r: SinkRecord): string {
-  const id = r.kind === 'span' ? `${r.span.traceId}/${r.span.spanId}` : r.kind === 'log' ? r.log.logId : '';
+  const id = r.kind === 'span' ? spanIdentity(r.span.traceId, r.span.spanId) : r.kind === 'log' ? r.log.logId : '';
   return `${r.kind}:${r.origin.topic}/${r.origin.partition}/${r.origin.offset}:${id}`;
 }
 
@@ -73,7 +73,7 @@ function withRepeatsInBatch(stored: ReadonlySet<SinkRecord>, spans: readonly Spa
   const seen = new Set<string>();
   let found: Set<SinkRecord> | undefined;
   for (const record of spans) {
-    const id = `${record.span.traceId}/${record.span.spanId}`;
+    const id = spanIdentity(record.span.traceId, record.span.spanId);
     if (!seen.has(id)) {
       seen.add(id);
       continue;
@@ -219,19 +219,16 @@ export class ClickHouseSink implements Sink {
       const key = spanKey(record.span);
       if (key !== undefined) keyed.push({ record, key, partition: partitionOf(record.origin) });
     }
-    const earliest = new Map<string, SpanKey>();
-    const earliestOffset = new Map<string, number>();
+    const earliest = new Map<string, { key: SpanKey; offset: number }>();
     for (const { record, key, partition } of keyed) {
       const offset = Number(record.origin.offset);
-      if (offset >= (earliestOffset.get(partition) ?? Infinity)) continue;
-      earliest.set(partition, key);
-      earliestOffset.set(partition, offset);
+      if (offset < (earliest.get(partition)?.offset ?? Infinity)) earliest.set(partition, { key, offset });
     }
     this.storedSpanLookups++;
-    const storedKeys = await storedSpanKeys(client, caps, [...earliest.values()]);
-    const idOf = (k: SpanKey) => `${k.traceId}/${k.spanId}`;
-    const goOn = new Set([...earliest].filter(([, key]) => storedKeys.has(idOf(key))).map(([partition]) => partition));
-    const rest = keyed.filter(({ key, partition }) => goOn.has(partition) && earliest.get(partition) !== key).map(({ key }) => key);
+    const storedKeys = await storedSpanKeys(client, caps, [...earliest.values()].map((e) => e.key));
+    const idOf = (k: SpanKey) => spanIdentity(k.traceId, k.spanId);
+    const goOn = new Set([...earliest].filter(([, e]) => storedKeys.has(idOf(e.key))).map(([partition]) => partition));
+    const rest = keyed.filter(({ key, partition }) => goOn.has(partition) && earliest.get(partition)!.key !== key).map(({ key }) => key);
     if (rest.length > 0) {
       this.storedSpanLookups++;
       for (const id of await storedSpanKeys(client, caps, rest)) storedKeys.add(id);

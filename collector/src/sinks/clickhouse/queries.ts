@@ -36,6 +36,9 @@ export interface SpanKey {
   startSeconds: number;
 }
 
+/** A span's identity as {@link storedSpanKeys} answers it: `traceId/spanId`. */
+export const spanIdentity = (traceId: string, spanId: string): string => `${traceId}/${spanId}`;
+
 /** Spans per stored-spans query: ids of 500 spans keep the query text well inside 18.16's 256 KiB. */
 const STORED_SPANS_PER_QUERY = 500;
 
@@ -51,7 +54,7 @@ export async function storedSpanKeys(client: ClickHouseClient, caps: ServerCapab
       trace_ids: [...new Set(chunk.map((k) => k.traceId))],
       span_ids: [...new Set(chunk.map((k) => k.spanId))],
     });
-    for (const row of rows) stored.add(`${row.trace_id}/${row.span_id}`);
+    for (const row of rows) stored.add(spanIdentity(row.trace_id, row.span_id));
   }
   return stored;
 }
