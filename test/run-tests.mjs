@@ -64,7 +64,13 @@ if (files.length === 0) {
   process.exit(1);
 }
 console.log(`running ${files.length} test files`);
+// A hung test fails after TEST_TIMEOUT_MS, naming itself, instead of holding the run until CI's limit
+// (the longest test takes about two minutes). A file whose tests are done ends even if something it
+// opened is still open; open-handles.mjs reports what was.
+const TEST_TIMEOUT_MS = 15 * 60 * 1000;
 const child = spawn(process.execPath,
-  ['--conditions=hindsight-source', '--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files.map((f) => relative(root, f))],
+  ['--conditions=hindsight-source', '--import', 'tsx', '--import', './test/open-handles.mjs',
+    '--test', '--test-concurrency=1', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', '--test-reporter=spec',
+    ...files.map((f) => relative(root, f))],
   { cwd: root, stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

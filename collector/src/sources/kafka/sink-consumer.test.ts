@@ -19,20 +19,51 @@ function fakeKafka() {
   let eachBatch: ((p: EachBatchPayload) => Promise<void>) | undefined;
   const commits: Array<Array<{ topic: string; partition: number; offset: string }>> = [];
   const listeners = new Map<string, (e: unknown) => void>();
+  /** What the consumer was asked to do, in order. */
+  const calls: string[] = [];
+  /** While set, a connect waits for this to resolve (a broker slow to answer). */
+  let connectGate: Promise<void> | undefined;
   const consumer = {
     events: { GROUP_JOIN: 'group_join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop', FETCH: 'fetch' },
     on: (event: string, listener: (e: unknown) => void) => listeners.set(event, listener),
-    connect: async () => undefined,
-    subscribe: async () => undefined,
+    connect: async () => {
+      calls.push('connect');
+      await connectGate;
+      calls.push('connected');
+    },
+    subscribe: async () => void calls.push('subscribe'),
     run: async (o: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
+      calls.push('run');
       eachBatch = o.eachBatch;
     },
     commitOffsets: async (points: Array<{ topic: string; partition: number; offset: string }>) => {
       commits.push(points);
     },
-    disconnect: async () => undefined,
+    disconnect: async () => void calls.push('disconnect'),
   };
-  const kafka = { consumer: () => consumer, admin: () => ({ connect: async () => undefined, disconnect: async () => undefined }) } as unknown as Kafka;
+  /** Makes connects wait until the returned function is called. */
+  const holdConnects = (): (() => void) => {
+    let release = (): void => undefined;
+    connectGate = new Promise<void>((resolve) => (release = resolve));
+    return () => {
+      connectGate = undefined;
+      release();
+    };
+  };
+  /** Emits what kafkajs emits when it stops its consumer for good. */
+  const crash = (): void => listeners.get('crash')?.({ payload: { error: new Error('INVALID_REQUEST'), restart: false } });
+  /** What the admin client (stall checks, committed-offset reads) was asked to do, in order. */
+  const adminCalls: string[] = [];
+  const admin = {
+    connect: async () => {
+      adminCalls.push('connect');
+      await connectGate;
+      adminCalls.push('connected');
+    },
+    fetchOffsets: async () => [],
+    disconnect: async () => void adminCalls.push('disconnect'),
+  };
+  const kafka = { consumer: () => consumer, admin: () => admin } as unknown as Kafka;
   /** Emits a group join with this assignment (partitions of the journal topic). */
   const join = (partitions: number[]): void => listeners.get('group_join')?.({ payload: { memberAssignment: { [TOPIC]: partitions } } });
   /**
@@ -50,7 +81,7 @@ function fakeKafka() {
     if (eachBatch === undefined) throw new Error('consumer not running');
     return eachBatch(payload as unknown as EachBatchPayload);
   };
-  return { kafka, deliver, join, commits };
+  return { kafka, deliver, join, commits, calls, adminCalls, holdConnects, crash };
 }
 
 /** A sink whose writes wait until the test releases them, one by one. */
@@ -106,10 +137,39 @@ async function startConsumer(maxRecords: number, maxWaitMs: number, flushWhenCau
   return { sink, consumer, ...fake };
 }
 
+/** Resolves once `done()` holds; throws after `ms`. */
+async function waitUntil(done: () => boolean, ms: number): Promise<void> {
+  for (const end = Date.now() + ms; !done(); await sleep(10)) if (Date.now() > end) throw new Error(`not reached within ${ms} ms`);
+}
+
 /** Resolves true if `p` settles within `ms`. */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   return Promise.race([p.then(() => true), sleep(ms).then(() => false)]);
 }
+
+test('a stop that comes while a restart is connecting leaves the consumer disconnected, not running', async () => {
+  const { consumer, calls, holdConnects, crash } = await startConsumer(4, 200);
+  const release = holdConnects();
+  crash();
+  await waitUntil(() => calls.filter((c) => c === 'connect').length === 2, 5000);
+  await consumer.stop(Date.now() + 5000);
+  release();
+  await sleep(20);
+  const afterConnected = calls.slice(calls.lastIndexOf('connected'));
+  assert.deepEqual(afterConnected, ['connected', 'disconnect'], `the late connect is undone and the consumer never runs again: ${calls.join(', ')}`);
+});
+
+test('a stop that comes while the admin is connecting waits for the connect, then disconnects it', async () => {
+  const { consumer, adminCalls, holdConnects, join } = await startConsumer(4, 200);
+  const release = holdConnects();
+  join([0]); // reads the committed offsets of the new partition through the admin
+  await waitUntil(() => adminCalls.includes('connect'), 5000);
+  const stopped = consumer.stop(Date.now() + 5000);
+  await sleep(20);
+  release();
+  await stopped;
+  assert.deepEqual(adminCalls, ['connect', 'connected', 'disconnect'], 'no connection outlives the stop');
+});
 
 test('a batch that is not due is not sent merely because a write ended', async () => {
   const { sink, consumer, deliver } = await startConsumer(4, 200);

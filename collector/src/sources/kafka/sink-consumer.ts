@@ -115,6 +115,7 @@ export class SinkConsumer {
   private readonly gaps = new OffsetGapDetector();
   /** Reads the group's committed offsets for newly assigned partitions (offset gap check). */
   private readonly admin: Admin;
+  /** The admin's connect, in flight or done; forgotten only when it fails, so a later check tries again. */
   private adminConnected: Promise<void> | undefined;
   /** Per partition (`partition:topic`): the committed-offset read its first batch waits for. */
   private readonly expectations = new Map<string, Promise<void>>();
@@ -220,6 +221,7 @@ export class SinkConsumer {
   /** Joins the group and starts consuming (resolves once the consumer runs, not when it joined). */
   async start(): Promise<void> {
     await this.launch();
+    if (this.stopping) return;
     this.watchdog.restarted();
     this.watchdogTimer = setInterval(() => void this.watchdog.check(), this.watchdogIntervalMs());
     this.watchdogTimer.unref();
@@ -230,8 +232,14 @@ export class SinkConsumer {
    * kafkajs stopped (it kept its subscription) and needed by a new one.
    */
   private async launch(): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+    const consumer = this.consumer;
+    // stop() may come while this runs (a replacement or restart in progress): it disconnects the
+    // consumer in use, which a connect still under way undoes, so each step looks again, and a consumer
+    // connected after the stop leaves instead of running on in the group.
+    await consumer.connect();
+    if (this.stopping) return consumer.disconnect();
+    await consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
+    if (this.stopping) return consumer.disconnect();
     await this.runConsumer();
   }
 
@@ -285,17 +293,18 @@ export class SinkConsumer {
       }
       return behind;
     };
-    try {
-      return await timeout(STALL_PROBE_TIMEOUT_MS, TimeoutStrategy.Aggressive).execute(ask);
-    } catch (err) {
-      this.adminConnected = undefined; // a failed connect is retried at the next check
-      throw err;
-    }
+    return timeout(STALL_PROBE_TIMEOUT_MS, TimeoutStrategy.Aggressive).execute(ask);
   }
 
   /** The admin client, connected once (a failed connect is forgotten by the caller and tried again). */
   private async connectedAdmin(): Promise<Admin> {
-    this.adminConnected ??= this.admin.connect();
+    // Once stopping, nothing may connect: stop() disconnects the admin only once.
+    if (this.stopping) throw new Error('the consumer is stopping; the broker is not asked');
+    // A check given up on by its timeout leaves its connect running: the next one waits for the same.
+    this.adminConnected ??= this.admin.connect().catch((err: unknown) => {
+      this.adminConnected = undefined;
+      throw err;
+    });
     await this.adminConnected;
     return this.admin;
   }
@@ -422,8 +431,6 @@ export class SinkConsumer {
     const run: Promise<void> = timeout(COMMITTED_READ_TIMEOUT_MS, TimeoutStrategy.Aggressive)
       .execute(read)
       .catch((err: unknown) => {
-        // A failed connect is retried on the next assignment.
-        this.adminConnected = undefined;
         this.logger.warn('could not read committed offsets of new partitions; their offset gap check starts at the first message', {
           groupId: this.plan.groupId,
           partitions: added.map(({ topic, partition }) => ({ topic, partition })),
@@ -737,6 +744,9 @@ export class SinkConsumer {
     // The final commit, awaited: after disconnect kafkajs would drop it silently.
     await this.commitNow();
     await this.consumer.disconnect();
+    // A stall check or committed-offset read may have connected the admin, or be connecting it: a
+    // connect that lands after the disconnect would keep its sockets open, so it is waited for.
+    await this.adminConnected?.catch(() => undefined);
     if (this.adminConnected !== undefined) await this.admin.disconnect().catch(() => undefined);
   }
 }
