@@ -7,7 +7,7 @@ import { relative } from 'node:path';
 // Standard streams and requests already ending are not the test's doing. Timers are left out too:
 // clients keep many that end by themselves (retry and export delays), and a report naming them in
 // every file would hide the connection that never closes.
-const NOT_REPORTED = new Set(['PipeWrap', 'TTYWrap', 'SignalWrap', 'FSReqCallback', 'CloseReq', 'Timeout', 'Immediate']);
+const NOT_REPORTED = new Set(['PipeWrap', 'TTYWrap', 'SignalWrap', 'FSReqCallback', 'CloseReq', 'SimpleShutdownWrap', 'ShutdownWrap', 'Timeout', 'Immediate']);
 
 if (process.env.NODE_TEST_CONTEXT !== undefined) {
   const file = relative(process.cwd(), process.argv[1] ?? '?');

@@ -210,3 +210,29 @@ test('a failing sink commits nothing; after a restart every message is written',
     await second.stop();
   }
 });
+
+test('a stop during start, at any step, leaves nothing consuming', async () => {
+  const stopped: Fixture[] = [];
+  const taken = (): number => stopped.reduce((n, f) => n + f.sinks.reduce((m, s) => m + s.records.length, 0), 0);
+  // From before the first connect to after the group join: each delay lands in another start step.
+  // A group each: the mock keeps a member that left until its session times out, slowing the next join.
+  for (const delayMs of [0, 5, 20, 60, 150, 400, 1000, 3000]) {
+    const f = await fixture();
+    stopped.push(f);
+    const service = f.service();
+    const started = service.start().then(
+      () => 'started',
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await service.stop();
+    const outcome = await started;
+    assert.ok(outcome === 'started' || outcome === 'the collector was stopped while starting', `start after a stop at ${delayMs} ms: ${outcome}`);
+    assert.equal(service.readiness().ready, false);
+  }
+  // A consumer still running after its collector stopped would take these.
+  const before = taken();
+  for (const f of stopped) await producer.send({ topic: f.audit, messages: Array.from({ length: 5 }, () => auditMessage()) });
+  await new Promise((resolve) => setTimeout(resolve, 4000));
+  assert.equal(taken(), before, 'no stopped collector consumed anything');
+});

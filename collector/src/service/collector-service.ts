@@ -36,6 +36,7 @@ export class CollectorService {
   private readonly consumers: SinkConsumer[] = [];
   private producerConnected = false;
   private stopping: Promise<void> | undefined;
+  private starting: Promise<void> | undefined;
   private boundPort = 0;
   private api: RunningApi | undefined;
 
@@ -59,12 +60,24 @@ export class CollectorService {
     return this.boundPort;
   }
 
-  async start(): Promise<void> {
+  /**
+   * Starts the telemetry server, the pipelines and the operator API. A stop() that comes meanwhile
+   * (a signal during startup) waits for the step under way, and start() then ends, rejecting, with
+   * nothing started after the stop: stop() winds down exactly what start() had started.
+   */
+  start(): Promise<void> {
+    this.starting ??= this.startNow();
+    return this.starting;
+  }
+
+  private async startNow(): Promise<void> {
     const { http } = this.config.service;
     this.boundPort = await this.server.listen(http.port, http.host);
     this.logger.info('telemetry server listening', { port: this.boundPort });
     await ensureTopics(this.kafka, this.config, this.topology.topics, this.logger);
+    this.throwIfStopping();
     await this.producer.connect();
+    this.throwIfStopping();
     const dlq = new DeadLetterProducer(this.producer, this.topology.dlqTopic, this.metrics);
     for (const plan of this.topology.pipelines) {
       const sink = await plan.factory.create({
@@ -74,7 +87,9 @@ export class CollectorService {
         logger: this.logger.child({ sink: plan.sinkName }),
       });
       this.sinks.push(sink);
+      this.throwIfStopping();
       await sink.start();
+      this.throwIfStopping();
       const guard = new SinkGuard(sink, plan.retry, plan.circuitBreaker, this.metrics);
       const consumer = new SinkConsumer(plan, this.kafka, sink, guard, dlq, this.metrics, this.logger.child({ pipeline: plan.pipeline }), {
         sessionTimeoutMs: this.config.kafka.sessionTimeoutMs,
@@ -85,14 +100,20 @@ export class CollectorService {
       });
       this.consumers.push(consumer);
       await consumer.start();
+      this.throwIfStopping();
       this.logger.info('pipeline started', { pipeline: plan.pipeline, sink: plan.sinkName, group: plan.groupId, topics: plan.topics.map((t) => t.topic) });
     }
     // The operator API starts last: it only reads the stores, and a failure to bind its port must not
     // leave pipelines half started (the error stops the process before anything was consumed twice).
     const apiSection = this.config.api;
     if (apiSection !== undefined && apiSection.enabled) {
+      this.throwIfStopping();
       this.api = await startApi(parseApiConfig(apiSection), this.logger.child({ component: 'api' }));
     }
+  }
+
+  private throwIfStopping(): void {
+    if (this.stopping !== undefined) throw new Error('the collector was stopped while starting');
   }
 
   /** The operator API's bound port, when the config enables it. */
@@ -142,6 +163,8 @@ export class CollectorService {
         clearTimeout(timer);
       }
     };
+    // A start under way ends at its next step (see start()); what it started by then is stopped below.
+    if (this.starting !== undefined) await settle('start', this.starting.catch(() => undefined));
     // The API goes first so no new stream or request starts while pipelines wind down.
     if (this.api !== undefined) await settle('operator API', this.api.close());
     await settle('consumers', Promise.all(this.consumers.map((c) => c.stop(deadline))));

@@ -21,8 +21,9 @@ function fakeKafka() {
   const listeners = new Map<string, (e: unknown) => void>();
   /** What the consumer was asked to do, in order. */
   const calls: string[] = [];
-  /** While set, a connect waits for this to resolve (a broker slow to answer). */
+  /** While set, a connect (or a run: joining the group) waits for this to resolve (a broker slow to answer). */
   let connectGate: Promise<void> | undefined;
+  let runGate: Promise<void> | undefined;
   const consumer = {
     events: { GROUP_JOIN: 'group_join', CRASH: 'crash', DISCONNECT: 'disconnect', STOP: 'stop', FETCH: 'fetch' },
     on: (event: string, listener: (e: unknown) => void) => listeners.set(event, listener),
@@ -34,24 +35,29 @@ function fakeKafka() {
     subscribe: async () => void calls.push('subscribe'),
     run: async (o: { eachBatch: (p: EachBatchPayload) => Promise<void> }) => {
       calls.push('run');
+      await runGate;
       eachBatch = o.eachBatch;
+      calls.push('joined');
     },
+    stop: async () => void calls.push('stop'),
     commitOffsets: async (points: Array<{ topic: string; partition: number; offset: string }>) => {
       commits.push(points);
     },
     disconnect: async () => void calls.push('disconnect'),
   };
-  /** Makes connects wait until the returned function is called. */
-  const holdConnects = (): (() => void) => {
+  /** Makes connects, or runs (the group join), wait until the returned function is called. */
+  const hold = (step: 'connect' | 'run'): (() => void) => {
     let release = (): void => undefined;
-    connectGate = new Promise<void>((resolve) => (release = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    if (step === 'connect') connectGate = gate;
+    else runGate = gate;
     return () => {
-      connectGate = undefined;
+      connectGate = runGate = undefined;
       release();
     };
   };
-  /** Emits what kafkajs emits when it stops its consumer for good. */
-  const crash = (): void => listeners.get('crash')?.({ payload: { error: new Error('INVALID_REQUEST'), restart: false } });
+  /** Emits what kafkajs emits when its consumer crashed: `restart` when it starts the consumer again itself. */
+  const crash = (restart = false): void => listeners.get('crash')?.({ payload: { error: new Error('INVALID_REQUEST'), restart } });
   /** What the admin client (stall checks, committed-offset reads) was asked to do, in order. */
   const adminCalls: string[] = [];
   const admin = {
@@ -81,7 +87,7 @@ function fakeKafka() {
     if (eachBatch === undefined) throw new Error('consumer not running');
     return eachBatch(payload as unknown as EachBatchPayload);
   };
-  return { kafka, deliver, join, commits, calls, adminCalls, holdConnects, crash };
+  return { kafka, deliver, join, commits, calls, adminCalls, hold, crash };
 }
 
 /** A sink whose writes wait until the test releases them, one by one. */
@@ -147,21 +153,34 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
   return Promise.race([p.then(() => true), sleep(ms).then(() => false)]);
 }
 
-test('a stop that comes while a restart is connecting leaves the consumer disconnected, not running', async () => {
-  const { consumer, calls, holdConnects, crash } = await startConsumer(4, 200);
-  const release = holdConnects();
-  crash();
-  await waitUntil(() => calls.filter((c) => c === 'connect').length === 2, 5000);
+for (const { step, done, what } of [
+  { step: 'connect', done: 'connected', what: 'a restart is connecting: the late connect is undone and the consumer never runs again' },
+  { step: 'run', done: 'joined', what: 'a restarted consumer joins the group: the member that joined after the stop leaves' },
+] as const) {
+  test(`a stop that comes while ${what}, before stop() resolves`, async () => {
+    const { consumer, calls, hold, crash } = await startConsumer(4, 200);
+    const release = hold(step);
+    crash();
+    await waitUntil(() => calls.filter((c) => c === step).length === 2, 5000);
+    const stopped = consumer.stop(Date.now() + 5000);
+    await sleep(20);
+    release();
+    await stopped;
+    assert.deepEqual(calls.slice(calls.lastIndexOf(done)), [done, 'disconnect'], calls.join(', '));
+  });
+}
+
+test('a crash kafkajs would restart from, once stopping, is answered by stopping the consumer (clearing that restart)', async () => {
+  const { consumer, calls, crash } = await startConsumer(4, 200);
   await consumer.stop(Date.now() + 5000);
-  release();
+  crash(true);
   await sleep(20);
-  const afterConnected = calls.slice(calls.lastIndexOf('connected'));
-  assert.deepEqual(afterConnected, ['connected', 'disconnect'], `the late connect is undone and the consumer never runs again: ${calls.join(', ')}`);
+  assert.equal(calls.at(-1), 'stop', calls.join(', '));
 });
 
 test('a stop that comes while the admin is connecting waits for the connect, then disconnects it', async () => {
-  const { consumer, adminCalls, holdConnects, join } = await startConsumer(4, 200);
-  const release = holdConnects();
+  const { consumer, adminCalls, hold, join } = await startConsumer(4, 200);
+  const release = hold('connect');
   join([0]); // reads the committed offsets of the new partition through the admin
   await waitUntil(() => adminCalls.includes('connect'), 5000);
   const stopped = consumer.stop(Date.now() + 5000);

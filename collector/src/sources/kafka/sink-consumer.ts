@@ -117,6 +117,13 @@ export class SinkConsumer {
   private readonly admin: Admin;
   /** The admin's connect, in flight or done; forgotten only when it fails, so a later check tries again. */
   private adminConnected: Promise<void> | undefined;
+  /**
+   * Admin requests under way (stall checks, committed-offset reads). stop() lets them end before it
+   * disconnects the admin: kafkajs connects it again for a request still retrying.
+   */
+  private readonly adminWork = new Set<Promise<unknown>>();
+  /** The connect, subscribe and run of the consumer in use, while under way (stop() waits for it). */
+  private launching: Promise<void> | undefined;
   /** Per partition (`partition:topic`): the committed-offset read its first batch waits for. */
   private readonly expectations = new Map<string, Promise<void>>();
   private lastGap: OffsetGapStatus | undefined;
@@ -204,7 +211,13 @@ export class SinkConsumer {
       this.logger.info('joined consumer group', { groupId: this.plan.groupId, assignment: e.payload.memberAssignment });
     });
     consumer.on(CRASH, (e) => {
-      if (!current()) return;
+      if (!current() || this.stopping) {
+        // kafkajs arms its own restart right after this event when it deems the error retriable. A
+        // consumer stopped or replaced must not come back into the group: stopping it once the restart
+        // is armed clears it.
+        if (e.payload.restart) setImmediate(() => void consumer.stop().catch(() => undefined));
+        return;
+      }
       this.joined = false;
       this.logger.error('consumer crashed', { error: e.payload.error, restart: e.payload.restart });
       // kafkajs restarts itself only after errors it deems retriable. After any other (a broker answering
@@ -231,16 +244,27 @@ export class SinkConsumer {
    * Connects, subscribes and runs the consumer in use. Subscribing again is harmless for a consumer
    * kafkajs stopped (it kept its subscription) and needed by a new one.
    */
-  private async launch(): Promise<void> {
+  private launch(): Promise<void> {
+    const launching = this.launchSteps();
+    this.launching = launching;
+    const forget = (): void => {
+      if (this.launching === launching) this.launching = undefined;
+    };
+    launching.then(forget, forget);
+    return launching;
+  }
+
+  private async launchSteps(): Promise<void> {
     const consumer = this.consumer;
-    // stop() may come while this runs (a replacement or restart in progress): it disconnects the
-    // consumer in use, which a connect still under way undoes, so each step looks again, and a consumer
-    // connected after the stop leaves instead of running on in the group.
+    // stop() may come while this runs (at start, or a replacement or restart in progress): it
+    // disconnects the consumer in use, which a connect or group join still under way undoes. So each
+    // step looks again, and a consumer that connected or joined after the stop leaves the group.
     await consumer.connect();
     if (this.stopping) return consumer.disconnect();
     await consumer.subscribe({ topics: this.plan.topics.map((t) => t.topic), fromBeginning: this.settings.fromBeginning });
     if (this.stopping) return consumer.disconnect();
-    await this.runConsumer();
+    await this.runConsumer(); // resolves once kafkajs joined the group
+    if (this.stopping) await consumer.disconnect();
   }
 
   /** Checks a few times per stall timeout, at most every 5 s. */
@@ -266,8 +290,7 @@ export class SinkConsumer {
    * nothing owned, every partition of the pipeline's topics is judged by the group's committed offset.
    */
   private async partitionsBehind(owned: readonly OwnedPosition[]): Promise<BehindPartition[]> {
-    const ask = async (): Promise<BehindPartition[]> => {
-      const admin = await this.connectedAdmin();
+    const ask = (): Promise<BehindPartition[]> => this.withAdmin(async (admin) => {
       const topics = owned.length > 0 ? [...new Set(owned.map((o) => o.topic))] : [...this.sources.keys()];
       const ends = new Map<string, { high: string; low: string }>();
       const judged: OwnedPosition[] = [...owned];
@@ -277,7 +300,7 @@ export class SinkConsumer {
           if (owned.length === 0) judged.push({ topic, partition: p.partition, position: undefined });
         }
       }
-      const committed = judged.some((o) => o.position === undefined) ? await this.committedOffsets(topics) : new Map<string, string>();
+      const committed = judged.some((o) => o.position === undefined) ? await this.committedOffsets(admin, topics) : new Map<string, string>();
       const behind: BehindPartition[] = [];
       for (const o of judged) {
         const key = `${o.partition}:${o.topic}`;
@@ -292,14 +315,22 @@ export class SinkConsumer {
         if (position !== undefined && BigInt(end.high) > position) behind.push({ topic: o.topic, partition: o.partition, position: position.toString(), end: end.high });
       }
       return behind;
-    };
+    });
     return timeout(STALL_PROBE_TIMEOUT_MS, TimeoutStrategy.Aggressive).execute(ask);
   }
 
   /** The admin client, connected once (a failed connect is forgotten by the caller and tried again). */
+  /** Runs `work` with the connected admin, unless stopping; stop() waits for it before disconnecting. */
+  private withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    if (this.stopping) return Promise.reject(new Error('the consumer is stopping; the broker is not asked'));
+    const run = this.connectedAdmin().then(work);
+    this.adminWork.add(run);
+    const forget = (): void => void this.adminWork.delete(run);
+    run.then(forget, forget);
+    return run;
+  }
+
   private async connectedAdmin(): Promise<Admin> {
-    // Once stopping, nothing may connect: stop() disconnects the admin only once.
-    if (this.stopping) throw new Error('the consumer is stopping; the broker is not asked');
     // A check given up on by its timeout leaves its connect running: the next one waits for the same.
     this.adminConnected ??= this.admin.connect().catch((err: unknown) => {
       this.adminConnected = undefined;
@@ -310,8 +341,8 @@ export class SinkConsumer {
   }
 
   /** The group's committed offsets of `topics`, by `partition:topic` ("-1": none). */
-  private async committedOffsets(topics: readonly string[]): Promise<Map<string, string>> {
-    const answer = await (await this.connectedAdmin()).fetchOffsets({ groupId: this.plan.groupId, topics: [...topics] });
+  private async committedOffsets(admin: Admin, topics: readonly string[]): Promise<Map<string, string>> {
+    const answer = await admin.fetchOffsets({ groupId: this.plan.groupId, topics: [...topics] });
     const committed = new Map<string, string>();
     for (const t of answer) for (const p of t.partitions) committed.set(`${p.partition}:${t.topic}`, p.offset);
     return committed;
@@ -422,7 +453,7 @@ export class SinkConsumer {
   private readCommitted(added: NewAssignment[]): void {
     const topics = [...new Set(added.map((a) => a.topic))];
     const read = async (): Promise<void> => {
-      const committed = await this.committedOffsets(topics);
+      const committed = await this.withAdmin((admin) => this.committedOffsets(admin, topics));
       for (const a of added) {
         const offset = committed.get(`${a.partition}:${a.topic}`);
         if (offset !== undefined) this.gaps.expect(a.topic, a.partition, a.epoch, offset);
@@ -744,9 +775,21 @@ export class SinkConsumer {
     // The final commit, awaited: after disconnect kafkajs would drop it silently.
     await this.commitNow();
     await this.consumer.disconnect();
-    // A stall check or committed-offset read may have connected the admin, or be connecting it: a
-    // connect that lands after the disconnect would keep its sockets open, so it is waited for.
-    await this.adminConnected?.catch(() => undefined);
+    // A launch under way disconnects its consumer itself once its step ends; admin requests under way
+    // (and the admin's connect) are let end, so nothing reconnects after the admin's disconnect. Both
+    // within the deadline: past it the process ends anyway.
+    await settleBefore(deadline, [this.launching, ...this.adminWork]);
     if (this.adminConnected !== undefined) await this.admin.disconnect().catch(() => undefined);
+  }
+}
+
+/** Resolves when every promise settled, or at `deadline`, whichever comes first. */
+async function settleBefore(deadline: number, work: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
+  try {
+    await Promise.race([Promise.allSettled(work), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
