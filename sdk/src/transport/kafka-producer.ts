@@ -40,6 +40,8 @@ export class KafkaProducer implements MessageSender {
   private readonly producer: Producer;
   private connecting: Promise<void> | undefined;
   private closed = false;
+  /** Sends under way: close() lets them end, since kafkajs reconnects for a send still retrying. */
+  private readonly sending = new Set<Promise<unknown>>();
   /** Partitions per topic as the partitioner last saw them (kafkajs keeps its metadata to itself). */
   private readonly partitions = new Map<string, number>();
 
@@ -93,7 +95,13 @@ export class KafkaProducer implements MessageSender {
     if (this.closed) return { ok: false, error: new Error('exporter is shut down'), retriable: false };
     try {
       await this.connect();
-      await this.producer.send({ topic, acks: -1, messages });
+      // A connect that ended after close() must not send: close() disconnects once this connect ends.
+      if (this.closed) return { ok: false, error: new Error('exporter is shut down'), retriable: false };
+      const sent = this.producer.send({ topic, acks: -1, messages });
+      this.sending.add(sent);
+      const forget = (): void => void this.sending.delete(sent);
+      sent.then(forget, forget);
+      await sent;
       return { ok: true };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
@@ -108,6 +116,10 @@ export class KafkaProducer implements MessageSender {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // kafkajs marks its producer connected when a connect under way ends, even after a disconnect, and
+    // reconnects for a send still retrying: both end first, or a socket outlives the close.
+    await this.connecting?.catch(() => undefined);
+    await Promise.allSettled(this.sending);
     await this.producer.disconnect();
   }
 }
