@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { get, type IncomingMessage } from 'node:http';
+import { get, type ClientRequest, type IncomingMessage } from 'node:http';
 import { journalRecord, uniqueId } from '../../sinks/postgres/test-database';
 import { createApiTestEnv, type ApiTestEnv } from '../testing/api-test-env';
 
@@ -10,8 +10,9 @@ interface SseEvent { id?: string; event?: string; data?: string }
 function openStream(port: number, path: string, headers: Record<string, string>) {
   const events: SseEvent[] = [];
   let res: IncomingMessage | undefined;
+  let req: ClientRequest | undefined;
   const ready = new Promise<IncomingMessage>((resolve, reject) => {
-    const req = get({ host: '127.0.0.1', port, path, headers }, (r) => {
+    req = get({ host: '127.0.0.1', port, path, headers }, (r) => {
       res = r;
       let buf = '';
       r.setEncoding('utf8');
@@ -38,7 +39,7 @@ function openStream(port: number, path: string, headers: Record<string, string>)
     while (events.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     assert.ok(events.length >= n, `expected ${n} events, got ${events.length}`);
   };
-  return { events, ready, waitFor, close: () => res?.destroy() };
+  return { events, ready, waitFor, close: () => (res ?? req)?.destroy() };
 }
 
 describe('GET /api/stream live tail over a real socket (local stack)', () => {
@@ -101,5 +102,22 @@ describe('GET /api/stream live tail over a real socket (local stack)', () => {
     const unauth = openStream(port, '/api/stream', {});
     assert.equal((await unauth.ready).statusCode, 401);
     unauth.close();
+  });
+
+  it('a client gone while the stream looks up where to start frees its slot at once', async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    // Holds the streams in their first read of the journal, where the client then goes away.
+    const locker = await env.pg.connect(env.pg.adminUrl);
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE hindsight.journal_event IN ACCESS EXCLUSIVE MODE');
+    const gone = [openStream(port, '/api/stream', env.auth(env.tokens.readerA)), openStream(port, '/api/stream', env.auth(env.tokens.readerB))];
+    await new Promise((r) => setTimeout(r, 300));
+    for (const g of gone) g.close();
+    gone.forEach((g) => g.ready.catch(() => undefined)); // their requests end with a reset
+    await locker.query('ROLLBACK');
+    await new Promise((r) => setTimeout(r, 300));
+    const next = [openStream(port, '/api/stream', env.auth(env.tokens.readerA)), openStream(port, '/api/stream', env.auth(env.tokens.readerB))];
+    assert.deepEqual(await Promise.all(next.map(async (n) => (await n.ready).statusCode)), [200, 200], 'both slots free again');
+    for (const n of next) n.close();
   });
 });

@@ -56,6 +56,9 @@ export function streamRoute(app: FastifyInstance, ctx: RouteContext): void {
     res.on('close', finish);
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), cfg.heartbeatMs);
     const lifetime = setTimeout(finish, cfg.maxDurationMs);
+    // A client gone while the head was read (or the server closing its connections meanwhile) closed
+    // the response before the listeners above: its 'close' will not come again.
+    if (res.destroyed) finish();
     // A slow reader must not make the server buffer without bound: wait for the socket to drain.
     const write = async (chunk: string): Promise<void> => {
       if (!res.write(chunk) && !closed) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
