@@ -102,11 +102,12 @@ export function replayCommand(): Command {
       try {
         for (const p of plans) {
           const target: ReplayTarget = { name: p.sinkName, accepts: p.factory.accepts, topics: new Set(p.topics.map((t) => t.topic)) };
+          // Listed before its start, so a sink whose start fails is shut down with the others.
+          targets.push(target);
           if (options.dryRun !== true) {
             target.sink = await p.factory.create({ name: p.sinkName, options: p.options, metrics: new Registry(), logger: logger.child({ sink: p.sinkName }) });
             await target.sink.start();
           }
-          targets.push(target);
         }
         const report = await runReplay({
           kafka: createKafka(config, logger),
