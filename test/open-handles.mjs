@@ -3,14 +3,18 @@
 // time limit. Sockets, servers and processes still open are reported here, naming the file, so a leak
 // is seen instead of being hidden by the exit. A keep-alive connection still closing shows too.
 import { relative } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 
 // Standard streams and requests already ending are not the test's doing. Timers are left out too:
 // clients keep many that end by themselves (retry and export delays), and a report naming them in
 // every file would hide the connection that never closes.
-const NOT_REPORTED = new Set(['PipeWrap', 'TTYWrap', 'SignalWrap', 'FSReqCallback', 'CloseReq', 'SimpleShutdownWrap', 'ShutdownWrap', 'Timeout', 'Immediate']);
+const NOT_REPORTED = new Set(['PipeWrap', 'TTYWrap', 'SignalWrap', 'FSReqCallback', 'FSReqPromise', 'CloseReq', 'SimpleShutdownWrap', 'ShutdownWrap', 'Timeout', 'Immediate']);
 
-if (process.env.NODE_TEST_CONTEXT !== undefined) {
-  const file = relative(process.cwd(), process.argv[1] ?? '?');
+// Only a test file's own process: workers and programs a test starts inherit the import and the
+// runner's environment, and end as they please.
+const script = process.argv[1] ?? '';
+if (process.env.NODE_TEST_CONTEXT !== undefined && isMainThread && script.endsWith('.test.ts')) {
+  const file = relative(process.cwd(), script);
   process.on('exit', () => {
     const open = process.getActiveResourcesInfo().filter((r) => !NOT_REPORTED.has(r));
     if (open.length === 0) return;

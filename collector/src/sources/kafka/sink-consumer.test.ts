@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import { exampleJournalEvent, newEventId } from '@hindsight/sdk/contract';
 import type { DeadLetterProducer } from '../../dlq/dead-letter-producer';
+import { PermanentError } from '../../errors/hindsight-error';
 import { SinkGuard } from '../../resilience/sink-guard';
 import type { SinkRecord } from '../../sinks/records';
 import type { PipelinePlan } from '../../topology/build-topology';
@@ -115,8 +116,9 @@ class GatedSink extends MemorySink {
   }
 }
 
-async function startConsumer(maxRecords: number, maxWaitMs: number, flushWhenCaughtUp = false) {
-  const sink = new GatedSink('gated');
+async function startConsumer(maxRecords: number, maxWaitMs: number, flushWhenCaughtUp = false, parts: { sink?: MemorySink; dlq?: DeadLetterProducer } = {}) {
+  // The gated sink unless the test brings its own (whose gating methods it then does not use).
+  const sink = (parts.sink ?? new GatedSink('gated')) as GatedSink;
   const metrics = new CollectorMetrics(undefined, { defaultMetrics: false });
   const plan = {
     pipeline: 'main',
@@ -130,7 +132,7 @@ async function startConsumer(maxRecords: number, maxWaitMs: number, flushWhenCau
     options: {},
   } as unknown as PipelinePlan;
   const guard = new SinkGuard(sink, plan.retry, plan.circuitBreaker, metrics);
-  const dlq = { send: async () => undefined } as unknown as DeadLetterProducer;
+  const dlq = parts.dlq ?? ({ send: async () => undefined } as unknown as DeadLetterProducer);
   const fake = fakeKafka();
   const consumer = new SinkConsumer(plan, fake.kafka, sink, guard, dlq, metrics, silentLogger, {
     sessionTimeoutMs: 10_000,
@@ -188,6 +190,25 @@ test('a stop that comes while the admin is connecting waits for the connect, the
   release();
   await stopped;
   assert.deepEqual(adminCalls, ['connect', 'connected', 'disconnect'], 'no connection outlives the stop');
+});
+
+test('a record the sink rejected, whose dead letter a stop cut short, is not committed: it is consumed again', async () => {
+  class RejectingSink extends MemorySink {
+    override async write(batch: readonly SinkRecord[]) {
+      const rejected = batch.filter((r) => r.origin.offset === '1').map((record) => ({ record, error: new PermanentError('SINK_REJECTED', 'refused') }));
+      return { status: 'partial' as const, rejected };
+    }
+  }
+  let attempts = 0;
+  const dlq = { send: async () => { attempts++; throw new Error('the dead-letter topic is unreachable'); } } as unknown as DeadLetterProducer;
+  const { consumer, deliver, join, commits } = await startConsumer(3, 10_000, false, { sink: new RejectingSink('rejecting'), dlq });
+  join([0]);
+  await deliver(0, 0, 3);
+  await waitUntil(() => attempts > 0, 5000);
+  await consumer.stop(Date.now() + 2000);
+  const committed = commits.flat().filter((c) => c.partition === 0).map((c) => Number(c.offset));
+  assert.deepEqual(committed.filter((o) => o > 1), [], `nothing committed past the rejected offset 1: ${committed.join(', ')}`);
+  assert.ok(committed.includes(1), `the record before it, stored, is committed: ${committed.join(', ')}`);
 });
 
 test('a batch that is not due is not sent merely because a write ended', async () => {

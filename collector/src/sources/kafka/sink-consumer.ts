@@ -652,8 +652,13 @@ export class SinkConsumer {
         this.metrics.componentErrors.inc({ component: this.plan.sinkName, error_type: err.code, stage: 'write' });
         letters.set(id, { ...m.origin, key: m.key, value: m.value, error: err });
       }
-      await this.sendLetters([...letters.values()]);
-      if (this.stopping && this.failing !== undefined) return;
+      if (!(await this.sendLetters([...letters.values()]))) {
+        // Stopping before the dead-letter topic took them: the rejected messages stay pending, so the
+        // commit stops before them and they are consumed (and rejected) again after the restart.
+        for (const m of messages) if (!letters.has(`${m.origin.topic}/${m.origin.partition}/${m.origin.offset}`)) this.tracker.complete(m.origin.topic, m.origin.partition, m.origin.offset);
+        this.requestCommit();
+        return;
+      }
     }
     for (const m of messages) this.tracker.complete(m.origin.topic, m.origin.partition, m.origin.offset);
     this.requestCommit();
@@ -698,17 +703,18 @@ export class SinkConsumer {
   }
 
   /** Sends dead letters, retrying until Kafka takes them; only then do their offsets count as done. */
-  private async sendLetters(letters: DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
+  /** Sends `letters` to the dead-letter topic, retrying; false when a stop came first (left pending). */
+  private async sendLetters(letters: DeadLetter[]): Promise<boolean> {
+    if (letters.length === 0) return true;
     for (let attempt = 0; ; attempt++) {
       try {
         await this.dlq.send(letters);
         for (const l of letters) this.tracker.complete(l.topic, l.partition, l.offset);
-        return;
+        return true;
       } catch (err) {
         this.metrics.componentErrors.inc({ component: this.plan.sinkName, error_type: ERROR_CODES.dlqProduceFailed, stage: 'dlq' });
         this.logger.warn('dead-letter produce failed; retrying', { error: err, attempt });
-        if (this.stopping) return; // left pending: not committed, consumed again after restart
+        if (this.stopping) return false; // left pending: not committed, consumed again after restart
         await this.pauseWhileFailing(Math.min(this.plan.retry.maxDelayMs, this.plan.retry.initialDelayMs * 2 ** Math.min(attempt, 16)));
       }
     }
