@@ -47,6 +47,14 @@ export function runInContext<T>(ctx: HindsightContext, fn: () => T): T {
   return storage.run(ctx, fn);
 }
 
+/**
+ * Runs `fn` outside any context: `getContext()` is undefined inside it and in the async work it starts.
+ * For the SDK's own events, which belong to no request or job whatever call happened to trigger them.
+ */
+export function runOutsideContext<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** Names of the context's fields in one carrier: span/log attributes (`ATTR`) or headers (`HEADERS`). */
 export type ContextFieldNames = Record<'correlationId' | 'causationId' | 'tenant' | 'actorId' | 'actorType' | 'runId', string>;
 

@@ -102,18 +102,22 @@ test('audit rejects after auditAckTimeoutMs when the exporter keeps failing, and
   }
 });
 
-test('redaction applies to log fields, log text, span attributes, audit and journal details', async () => {
+test('redaction applies to log fields, log text, span names, attributes and events, audit and journal details', async () => {
   const exporter = new InMemoryExporter();
   const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
   try {
     for (const entry of REDACTION_CORPUS) {
       hs.logger.info({ note: entry.text, password: 'pw-12345' }, entry.text);
-      hs.tracer.startSpan('s', { attributes: { note: entry.text } }).end();
+      const span = hs.tracer.startSpan(entry.text, { attributes: { note: entry.text } });
+      span.addEvent(entry.text, { note: entry.text });
+      span.end();
       hs.journal.emit({ scope: 'system', kind: 'leak.check', severity: 'INFO', summary: 'check', details: { note: entry.text } });
       await hs.audit.record({ action: 'leak.check', resource: { type: 'doc', id: '1' }, outcome: 'success', details: { note: entry.text } });
     }
     await hs.flush();
-    const out = JSON.stringify([exporter.logs, exporter.spans.map((s) => s.attributes), exporter.audit, exporter.journal]);
+    const spans = exporter.spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events.map((e) => [e.name, e.attributes]) }));
+    const out = JSON.stringify([exporter.logs, spans, exporter.audit, exporter.journal]);
+    assert.equal(exporter.spans.length, REDACTION_CORPUS.length);
     assert.equal(exporter.logs.length, REDACTION_CORPUS.length);
     assert.deepEqual(findLeaks(out), []);
     assert.ok(!out.includes('pw-12345'));
@@ -154,6 +158,60 @@ test('audit and journal batches hand the exporter the JSON each event was valida
     }
     assert.equal(exporter.audit.length, 1);
     assert.equal(exporter.journal.length, 1);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for shedding to stop, flushes, and returns the shedding journal events. */
+async function sheddingEvents(hs: ReturnType<typeof init>, exporter: InMemoryExporter) {
+  for (let i = 0; i < 300 && hs.stats().shedding; i++) await sleep(10);
+  assert.equal(hs.stats().shedding, false, 'shedding stopped');
+  assert.equal(await hs.flush(), true);
+  const events = exporter.journal.filter((j) => j.kind.startsWith('sdk.shedding.'));
+  assert.deepEqual(events.map((j) => j.kind), ['sdk.shedding.started', 'sdk.shedding.stopped']);
+  return events;
+}
+
+/** A shedding event as the service's own: its tenant and actor, a correlation id of its own, no run or trace. */
+function assertServiceOwn(j: { tenant: string; actor: unknown; correlation_id: string; causation_id?: string | null; run_id?: string | null; trace_id?: string | null; span_id?: string | null; kind: string }, foreign: string[]) {
+  assert.equal(j.tenant, 'acme', j.kind);
+  assert.deepEqual(j.actor, { id: 'unit-app', type: 'service' }, j.kind);
+  assert.ok(!foreign.includes(j.correlation_id), `${j.kind} correlation_id ${j.correlation_id}`);
+  assert.equal(j.causation_id, null, j.kind);
+  assert.equal(j.run_id, null, j.kind);
+  assert.equal(j.trace_id, null, j.kind);
+  assert.equal(j.span_id, null, j.kind);
+}
+
+test('shedding journal events tripped inside a request carry the service identity, not the request context', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', tenant: 'acme', exporter, env, runtimeMetrics: false, queues: { logs: 16, flushIntervalMs: 10 } });
+  try {
+    withContext({ correlationId: 'req-corr', causationId: 'req-cause', tenant: 'globex', actor: { id: 'u-7', type: 'user' }, runId: 'req-run' }, () => {
+      hs.tracer.startActiveSpan('request', (span) => {
+        // One synchronous burst: the queue sheds before the background flush can run.
+        for (let i = 0; i < 100; i++) hs.logger.info({ i }, 'bulk info');
+        span.end();
+      });
+    });
+    assert.equal(hs.stats().shedding, true);
+    for (const j of await sheddingEvents(hs, exporter)) assertServiceOwn(j, ['req-corr']);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('shedding journal events carry the service identity when init() itself ran inside a context', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = withContext({ correlationId: 'init-corr', causationId: 'init-cause', tenant: 'initco', actor: { id: 'deployer', type: 'user' }, runId: 'init-run' }, () =>
+    init({ serviceName: 'unit-app', tenant: 'acme', exporter, env, runtimeMetrics: false, queues: { logs: 16, flushIntervalMs: 10 } }));
+  try {
+    for (let i = 0; i < 100; i++) hs.logger.info({ i }, 'bulk info');
+    assert.equal(hs.stats().shedding, true);
+    for (const j of await sheddingEvents(hs, exporter)) assertServiceOwn(j, ['init-corr']);
   } finally {
     await hs.shutdown();
   }

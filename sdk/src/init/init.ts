@@ -3,7 +3,7 @@
  * naming the option), builds the pipeline and starts `@opentelemetry/sdk-node` with the SDK's span
  * processor, the Prometheus metric reader and, when asked, http auto-instrumentation.
  */
-import { context, metrics, propagation, trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, context, metrics, propagation, trace } from '@opentelemetry/api';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
@@ -11,6 +11,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { LevelWithSilent } from 'pino';
 import { createAudit } from '../audit/audit-recorder';
+import { runOutsideContext } from '../context/store';
 import { Diagnostics } from '../diagnostics/diagnostics';
 import { createJournal } from '../journal/journal';
 import { createLogger } from '../logging/create-logger';
@@ -34,6 +35,11 @@ function buildRedactor(options: HindsightOptions['redaction']): Redactor {
   } catch (error) {
     throw new HindsightConfigError('redaction', error instanceof Error ? error.message : String(error));
   }
+}
+
+/** Runs `fn` with no Hindsight context and the root OpenTelemetry context (no active span). */
+function outsideAnyContext<T>(fn: () => T): T {
+  return runOutsideContext(() => context.with(ROOT_CONTEXT, fn));
 }
 
 /**
@@ -76,7 +82,10 @@ export function init(options: HindsightOptions = {}): Hindsight {
     pipeline,
   );
   pipeline.add(journalLane);
-  journalEmit = (t) => {
+  // A system event: emitted outside the request context (and the active span) of whatever call
+  // tripped the transition (a queue offer in some request), so it carries the service's own tenant,
+  // a correlation id of its own and the service itself as actor, not that request's.
+  journalEmit = (t) => outsideAnyContext(() => {
     journal.emit({
       scope: 'system',
       kind: t.state === 'started' ? 'sdk.shedding.started' : 'sdk.shedding.stopped',
@@ -84,7 +93,7 @@ export function init(options: HindsightOptions = {}): Hindsight {
       summary: t.state === 'started' ? `${o.serviceName}: telemetry queues full, shedding DEBUG/INFO logs and spans` : `${o.serviceName}: shedding stopped after ${t.shed} entries were shed`,
       details: { service: o.serviceName, shed: t.shed, dropped: drops.snapshot() },
     });
-  };
+  });
 
   const metricsEndpoint = new MetricsEndpoint(o.runtimeMetrics, diagnostics);
   const instrumentations: Instrumentation[] = [...o.instrumentations];
@@ -98,7 +107,9 @@ export function init(options: HindsightOptions = {}): Hindsight {
     instrumentations,
   });
   sdk.start();
-  pipeline.start();
+  // The flush timer (and all the flushes, ticks and transitions it runs) must not inherit a context
+  // init() may have been called in.
+  outsideAnyContext(() => pipeline.start());
 
   const meter = metrics.getMeter(o.serviceName);
   drops.bind(meter.createCounter('hindsight.sdk.dropped', { description: 'Telemetry the SDK dropped, by kind, level and reason' }));
@@ -111,7 +122,7 @@ export function init(options: HindsightOptions = {}): Hindsight {
     meter,
     audit,
     journal,
-    span: createWorkSpan(tracer, meter),
+    span: createWorkSpan(tracer, meter, redactor),
     metricsPort: o.prometheus === undefined ? Promise.resolve(undefined) : metricsEndpoint.listen(o.prometheus),
     metricsText: () => metricsEndpoint.text(),
     stats: () => ({
