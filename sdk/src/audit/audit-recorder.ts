@@ -19,6 +19,7 @@ import type { Redactor } from '../redaction';
 import { serializedBatch, type Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { stampEnvelope, type CallSite } from '../pipeline/event-envelope';
+import { snapshotJson } from '../pipeline/input-snapshot';
 import { currentContext, type ContextFields } from '../pipeline/context-fields';
 import { Lane } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
@@ -46,12 +47,16 @@ class PendingAudit implements CallSite {
   private spanContextRead = false;
   private validSpanContext: SpanContext | undefined = undefined;
 
+  /** The caller's input as it was at the call (see input-snapshot.ts). */
+  readonly input: AuditRecordInput;
+
   constructor(
-    readonly input: AuditRecordInput,
+    input: AuditRecordInput,
     /** Microseconds since the epoch at the call (strictly increasing). */
     readonly micros: number,
     ackTimeoutMs: number,
   ) {
+    this.input = snapshotJson(input) as AuditRecordInput;
     // The call site without an intermediate object; a span's ids never change, so they are looked up
     // (and validated) in the background, as for log lines.
     this.ctx = currentContext();
@@ -135,6 +140,17 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
   };
 
   const build = (p: PendingAudit): SerializedEvent<AuditEvent> | undefined => {
+    try {
+      return buildChecked(p);
+    } catch (error) {
+      // Input no event can be built from (not an object, a getter that throws): refused as invalid now,
+      // not left to time out as if Kafka were slow.
+      settle(p, new AuditError('AUDIT_INVALID', `audit event refused: ${error instanceof Error ? error.message : String(error)}`));
+      return undefined;
+    }
+  };
+
+  const buildChecked = (p: PendingAudit): SerializedEvent<AuditEvent> | undefined => {
     const { input } = p;
     const eventId = (p.eventId ??= newEventId());
     // The envelope's own object, completed in place: spreading it into a second literal copied every
@@ -193,7 +209,7 @@ export function createAudit(config: AuditConfig, exporter: Exporter, pipeline: P
       try {
         p = new PendingAudit(input, nowEpochMicros(), config.ackTimeoutMs);
       } catch (error) {
-        return rejected(error instanceof Error ? error : new Error(String(error)));
+        return rejected(new AuditError('AUDIT_INVALID', `audit event refused: ${error instanceof Error ? error.message : String(error)}`));
       }
       try {
         if (pending.size === 0) pipeline.hold(true);

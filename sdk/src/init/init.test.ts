@@ -63,6 +63,72 @@ test('an invalid audit event rejects naming the field, and nothing is exported',
   }
 });
 
+test('audit and journal events are what the input was at the call, whatever the app changes afterwards', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
+  try {
+    const input = { action: 'doc.read', resource: { type: 'doc', id: '1' }, outcome: 'success' as const, details: { rows: [1] } };
+    const recorded: Array<Promise<unknown>> = [];
+    for (const id of ['1', '2', '3']) {
+      input.resource.id = id;
+      input.details.rows.push(Number(id));
+      recorded.push(hs.audit.record(input));
+    }
+    (input.details as Record<string, unknown>)['ssn'] = 'added later';
+    await Promise.all(recorded);
+    assert.deepEqual(exporter.audit.map((e) => [e.resource.id, (e.details as { rows: number[] }).rows]), [['1', [1, 1]], ['2', [1, 1, 2]], ['3', [1, 1, 2, 3]]]);
+    assert.ok(exporter.audit.every((e) => !('ssn' in (e.details ?? {}))));
+    const journalInput = { scope: 'run' as const, kind: 'step', severity: 'INFO' as const, summary: 'first', details: { n: 1 } };
+    hs.journal.emit(journalInput);
+    journalInput.summary = 'changed';
+    journalInput.details.n = 2;
+    await hs.flush();
+    assert.deepEqual(exporter.journal.map((e) => [e.summary, e.details]), [['first', { n: 1 }]]);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('details are redacted and validated as JSON sends them: toJSON results, not the object', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
+  try {
+    const body = { toJSON: () => ({ password: 'hunter2-S3cret', note: 'ok' }) };
+    await hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'success', details: { body } });
+    assert.deepEqual(exporter.audit[0]?.details, { body: { password: '[REDACTED]', note: 'ok' } });
+    const nul = { toJSON: () => ({ x: 'a\u0000b' }) };
+    await assert.rejects(
+      hs.audit.record({ action: 'x', resource: { type: 'doc', id: '2' }, outcome: 'success', details: { nul } }),
+      (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_INVALID' && /NUL/.test(e.message),
+    );
+  } finally {
+    await hs.shutdown();
+  }
+});
+
+test('input no audit event can be built from is refused as invalid at once, not left to time out', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false, auditAckTimeoutMs: 10_000 });
+  try {
+    const started = Date.now();
+    await assert.rejects(hs.audit.record(undefined as never), (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_INVALID' && !e.retriable);
+    const throwing = { get boom(): never { throw new Error('getter failed'); } };
+    await assert.rejects(
+      hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'success', details: throwing as never }),
+      (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_INVALID' && /getter failed/.test(e.message),
+    );
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    await assert.rejects(
+      hs.audit.record({ action: 'x', resource: { type: 'doc', id: '1' }, outcome: 'success', details: cyclic }),
+      (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_INVALID' && /cycle/.test(e.message),
+    );
+    assert.ok(Date.now() - started < 2000, `refused after ${Date.now() - started} ms`);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
 test('an audit promise nobody awaits never surfaces as an unhandled rejection', async () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);

@@ -96,3 +96,27 @@ test('Kafka down: audit.record rejects with AUDIT_TIMEOUT after auditAckTimeoutM
     await hs.shutdown();
   }
 });
+
+test('a batch the broker refuses for good (MESSAGE_TOO_LARGE) is rejected at once and does not hold its lane', async () => {
+  const topics = makeTopics();
+  for (const t of Object.values(topics)) await kafkaControl(`create_topic ${t} 1`);
+  const hs = init({ serviceName: 'sdk-refused', kafka: { brokers, topics }, auditAckTimeoutMs: 8000, queues: { flushIntervalMs: 50 }, env: {} });
+  try {
+    await hs.audit.record({ action: 'doc.read', resource: { type: 'doc', id: 'warm' }, outcome: 'success' });
+    await kafkaControl('push_errors Produce 1 MSG_SIZE_TOO_LARGE');
+    const started = Date.now();
+    await assert.rejects(
+      hs.audit.record({ action: 'doc.read', resource: { type: 'doc', id: 'refused' }, outcome: 'success' }),
+      (e: unknown) => e instanceof AuditError && e.code === 'AUDIT_REJECTED' && !e.retriable,
+    );
+    const waited = Date.now() - started;
+    assert.ok(waited < 4000, `rejected after ${waited} ms, not at the ack deadline`);
+    const next = await hs.audit.record({ action: 'doc.read', resource: { type: 'doc', id: 'next' }, outcome: 'success' });
+    assert.equal(next.resource.id, 'next');
+    const ids = readValues(topics.audit).map((v) => (JSON.parse(v.toString()) as { resource: { id: string } }).resource.id);
+    assert.deepEqual(ids, ['warm', 'next'], 'the refused event is not in Kafka; the next one went through');
+  } finally {
+    await kafkaControl('clear_errors Produce').catch(() => undefined);
+    await hs.shutdown();
+  }
+});

@@ -30,9 +30,23 @@ export interface ProducerConnection {
   sasl?: { mechanism: string; username: string; password: string } | undefined;
 }
 
-/** Connection and broker errors pass with time; an encoding bug would not. */
+/** Errors of code, not of the network: sending the same batch again fails the same way. */
+const CODE_ERRORS = new Set(['RangeError', 'ReferenceError', 'SyntaxError', 'TypeError']);
+
+/**
+ * Whether sending the same batch again may succeed. kafkajs wraps what made it give up (as `cause`,
+ * once or twice: an exhausted retry inside another retrier). Connection errors, timeouts and
+ * retriable broker answers pass with time, whatever wraps them. A broker's non-retriable answer
+ * (MESSAGE_TOO_LARGE, TOPIC_AUTHORIZATION_FAILED, INVALID_RECORD…) and an encoding bug do not:
+ * retried, they would hold their lane forever.
+ */
 export function isRetriable(error: Error): boolean {
-  return (error as { retriable?: boolean }).retriable !== false || error.name.startsWith('KafkaJS');
+  let root: Error = error;
+  for (let depth = 0; depth < 8 && root.cause instanceof Error; depth++) root = root.cause;
+  if (CODE_ERRORS.has(root.name)) return false;
+  const flagged = (root as { retriable?: boolean }).retriable;
+  // Other kafkajs errors that stop a send are of the connection or of the client's own state.
+  return root.name === 'KafkaJSProtocolError' || !root.name.startsWith('KafkaJS') ? flagged !== false : true;
 }
 
 /** {@link MessageSender} over one kafkajs producer on the calling thread. */
