@@ -19,7 +19,7 @@ import type { Redactor } from '../redaction';
 import { serializedBatch, type Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { stampEnvelope, type CallSite } from '../pipeline/event-envelope';
-import { snapshotJson } from '../pipeline/input-snapshot';
+import { snapshotAuditInput } from '../pipeline/input-snapshot';
 import { currentContext, type ContextFields } from '../pipeline/context-fields';
 import { Lane } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
@@ -56,7 +56,7 @@ class PendingAudit implements CallSite {
     readonly micros: number,
     ackTimeoutMs: number,
   ) {
-    this.input = snapshotJson(input) as AuditRecordInput;
+    this.input = snapshotAuditInput(input);
     // The call site without an intermediate object; a span's ids never change, so they are looked up
     // (and validated) in the background, as for log lines.
     this.ctx = currentContext();

@@ -9,7 +9,7 @@ import type { Redactor } from '../redaction';
 import { serializedBatch, type Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
 import { captureCallSite, stampEnvelope, type CallSite } from '../pipeline/event-envelope';
-import { snapshotJson } from '../pipeline/input-snapshot';
+import { snapshotJournalInput } from '../pipeline/input-snapshot';
 import { Lane, type LanePolicy } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
 
@@ -76,7 +76,7 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
       try {
         if (pipeline.isStopped) return undefined;
         // Copied on the call, like an audit input (see input-snapshot.ts).
-        const raw: RawJournal = { ...captureCallSite(), input: snapshotJson(input) as JournalEmitInput, eventId: newEventId(), ts: nowTimestamp() };
+        const raw: RawJournal = { ...captureCallSite(), input: snapshotJournalInput(input), eventId: newEventId(), ts: nowTimestamp() };
         if (!lane.queue.offer(raw)) return undefined;
         if (isHigh(raw) || lane.queue.size >= config.maxBatchSize) pipeline.nudge(lane);
         return raw.eventId;

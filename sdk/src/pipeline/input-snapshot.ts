@@ -6,9 +6,46 @@
  * The copy follows JSON's rules, since the event is sent as JSON: a `toJSON` method is called and its
  * result copied (what is redacted and validated is then what is sent), functions, symbols and
  * undefined members are left out. Dates are copied; other class instances (Map, Set, Error, Buffer)
- * are kept as they are for the redactor, which turns them into plain data. About 0.2 µs for a
- * typical `details` of a few keys.
+ * are kept as they are for the redactor, which turns them into plain data.
+ *
+ * The inputs' own fields are copied one by one into an object of one shape (the flat ones by spread):
+ * a generic walk of the whole input cost 0.6 µs per `audit.record()`, more than the rest of the call.
+ * `details` and `pointers` take the generic walk, about 0.2 µs for a few keys.
  */
+import type { AuditRecordInput, JournalEmitInput } from '../contract';
+
+/** A flat object (resource, actor, client) copied by spread; anything else as is (validation judges it). */
+function flat<T>(value: T): T {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value } : value;
+}
+
+/** The audit input as it is now; input that is not an object is passed on for the build to refuse. */
+export function snapshotAuditInput(input: AuditRecordInput): AuditRecordInput {
+  if (input === null || typeof input !== 'object') return input;
+  return {
+    action: input.action,
+    actor: flat(input.actor),
+    resource: flat(input.resource),
+    outcome: input.outcome,
+    reason: input.reason,
+    details: input.details === undefined ? undefined : (snapshotJson(input.details) as AuditRecordInput['details']),
+    client: flat(input.client),
+  };
+}
+
+/** The journal input as it is now; input that is not an object is passed on for the build to refuse. */
+export function snapshotJournalInput(input: JournalEmitInput): JournalEmitInput {
+  if (input === null || typeof input !== 'object') return input;
+  return {
+    scope: input.scope,
+    runId: input.runId,
+    kind: input.kind,
+    severity: input.severity,
+    summary: input.summary,
+    details: input.details === undefined ? undefined : (snapshotJson(input.details) as JournalEmitInput['details']),
+    pointers: input.pointers === undefined ? undefined : (snapshotJson(input.pointers) as JournalEmitInput['pointers']),
+  };
+}
 
 /** Deeper than any valid `details` (validation refuses it): copying stops there. */
 const MAX_COPY_DEPTH = 16;
