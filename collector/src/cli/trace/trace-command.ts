@@ -80,7 +80,13 @@ export function traceCommand(): Command {
         if (stores.clickhouse) {
           const c = stores.clickhouse;
           ch = createClickHouseClient(c);
-          clickhouse = { client: ch, caps: await detectCapabilities(ch) };
+          // An unreachable ClickHouse must not cost the Postgres part of the timeline: its queries then
+          // fail one by one and are reported by onClickHouseError below.
+          const caps = await detectCapabilities(ch).catch((err: unknown) => {
+            process.stderr.write(`hindsight: ClickHouse version unknown (${describeClickHouseFailure(err)}); reading it with literals\n`);
+            return { queryParams: false };
+          });
+          clickhouse = { client: ch, caps };
         }
         const timeline = await loadCorrelationTimeline({
           pg,

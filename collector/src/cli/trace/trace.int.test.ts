@@ -107,6 +107,13 @@ describe('hindsight trace <correlationId> (local stack)', () => {
     }
   });
 
+  it('an unreachable ClickHouse is named, and the Postgres part is still printed', async () => {
+    const { stdout, stderr, code } = await hindsight(['trace', corr, '--pg-url', pg.readerUrl, '--clickhouse-url', 'http://127.0.0.1:1']);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, new RegExp(`^correlation ${corr}: 3 entries \\(1 audit, 2 journal, 0 spans, 0 logs\\)`));
+    assert.match(stderr, /^hindsight: ClickHouse not readable: /m);
+  });
+
   it('an unknown correlation id says so and exits 3', async () => {
     const { stdout, code } = await hindsight(['trace', uniqueId('nothing'), ...stores()]);
     assert.equal(code, 3);
