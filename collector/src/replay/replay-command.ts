@@ -15,13 +15,30 @@ const DEFAULT_CONFIG = process.env['HINDSIGHT_CONFIG_FILE'] ?? '/etc/hindsight/c
 const KINDS: readonly RecordKind[] = ['audit', 'journal', 'span', 'log'];
 const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** An ISO time, or a span back from now: `90s`, `15m`, `2h`, `7d`. */
+const TIME_EXPECTED = 'expected an ISO time (2026-01-15 or 2026-01-15T10:00:00Z) or a span back from now (15m, 2h, 7d)';
+/** ISO 8601 as the records carry it: a date, optionally a time and an offset (none: UTC). */
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/**
+ * An ISO time, or a span back from now: `90s`, `15m`, `2h`, `7d`. Strict: Date.parse would take
+ * `1` as 2001, `March 7` as a date in 2001 and 2026-02-30 as March 2, and a bound that became an
+ * invalid date would be dropped silently, replaying everything.
+ */
 export function parseTime(value: string, now = Date.now()): Date {
   const rel = /^(\d+)([smhd])$/.exec(value);
-  if (rel) return new Date(now - Number(rel[1]) * (UNITS[rel[2] as string] as number));
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new InvalidArgumentError('expected an ISO time (2026-01-15T10:00:00Z) or a span back from now (15m, 2h, 7d)');
-  return new Date(t);
+  if (rel) {
+    const at = new Date(now - Number(rel[1]) * (UNITS[rel[2] as string] as number));
+    if (Number.isNaN(at.getTime())) throw new InvalidArgumentError(`${value} reaches back before any date there is`);
+    return at;
+  }
+  const iso = ISO_TIME.exec(value);
+  if (iso === null) throw new InvalidArgumentError(TIME_EXPECTED);
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', offset] = iso;
+  const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+  if (day.getUTCMonth() !== Number(mo) - 1 || day.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) {
+    throw new InvalidArgumentError(`${value} is not a date and time that exists`);
+  }
+  return new Date(Date.parse(offset === undefined && iso[4] !== undefined ? `${value}Z` : value));
 }
 
 const list = (value: string, previous: string[] = []): string[] => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
@@ -85,12 +102,15 @@ export function replayCommand(): Command {
     }))
     .option('--name <names>', 'only journal kinds / audit actions / span names; a trailing * matches a prefix', list)
     .option('--correlation-id <id>', 'only records of this correlation id')
-    .option('--from <time>', 'records at or after this time (ISO, or 15m / 2h / 7d ago)', (v: string) => parseTime(v))
-    .option('--to <time>', 'records before this time (ISO, or 15m / 2h / 7d ago)', (v: string) => parseTime(v))
+    .option('--from <time>', 'records at or after this time (ISO 8601, UTC unless it has an offset, or 15m / 2h / 7d ago)', (v: string) => parseTime(v))
+    .option('--to <time>', 'records before this time (ISO 8601, UTC unless it has an offset, or 15m / 2h / 7d ago)', (v: string) => parseTime(v))
     .option('--last <n>', 'only the N most recent matching records', positiveInt)
     .option('--dry-run', 'read and count what would be replayed; write nothing')
     .option('--json', 'print the report as JSON')
     .action(async (options: ReplayCliOptions) => {
+      if (options.from !== undefined && options.to !== undefined && options.from.getTime() >= options.to.getTime()) {
+        throw new ConfigError(`--from (${options.from.toISOString()}) must be before --to (${options.to.toISOString()}): nothing lies between them`);
+      }
       const registry = defaultSinkRegistry();
       const config = loadConfig({ path: options.config, registry });
       const plans = choosePipelines(buildTopology(config, registry).pipelines, options.sinks);

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { formatTimestampMicros } from '@hindsight/sdk/contract';
 import type { SinkRecord, SpanRow } from '../sinks/records';
 import { journalRecord } from '../sinks/postgres/test-database';
-import { parseTime } from './replay-command';
+import { parseTime, replayCommand } from './replay-command';
 import { compileFilter, mostRecent, recordTimeMs } from './replay-filter';
 
 const at = (ms: number) => formatTimestampMicros(BigInt(ms) * 1000n);
@@ -43,4 +43,16 @@ test('times are ISO or a span back from now; anything else is refused', () => {
   assert.equal(parseTime('2h', 10_000_000).getTime(), 10_000_000 - 7_200_000);
   assert.equal(parseTime('7d', 700_000_000).getTime(), 700_000_000 - 7 * 86_400_000);
   assert.throws(() => parseTime('yesterday'), /ISO time/);
+  // Date.parse would take each of these for some date, and an invalid one would drop the bound.
+  for (const loose of ['1', 'March 7', '2026-1-5', '15/01/2026']) assert.throws(() => parseTime(loose), /ISO time/, loose);
+  for (const absent of ['2026-02-30', '2026-13-01', '2026-01-15T24:00']) assert.throws(() => parseTime(absent), /not a date and time that exists/, absent);
+  assert.throws(() => parseTime('99999999999d'), /before any date/);
+  assert.equal(parseTime('2026-01-15').toISOString(), '2026-01-15T00:00:00.000Z');
+  assert.equal(parseTime('2026-01-15T10:00').toISOString(), '2026-01-15T10:00:00.000Z', 'no offset: UTC, not the machine zone');
+  assert.equal(parseTime('2026-01-15T10:00:00.5+02:00').toISOString(), '2026-01-15T08:00:00.500Z');
+});
+
+test('--from at or after --to is refused before anything is read', async () => {
+  const cmd = replayCommand().exitOverride();
+  await assert.rejects(cmd.parseAsync(['--from', '2026-01-02', '--to', '2026-01-01', '--config', '/nonexistent.yaml'], { from: 'user' }), /--from .* must be before --to/);
 });
