@@ -51,6 +51,8 @@ describe('Postgres retention with pinned runs (local stack)', () => {
       event(runs.errors, 'ERROR', {}),
       event(runs.unpinned, 'INFO', {}),
       event(runs.unpinned, 'ERROR', {}),
+      // Another tenant's event with the pinned run's id: the pin is not its tenant's to give.
+      journalRecord(runs.full, ++n, { tenant: 'tenant-other', severity: 'ERROR', ts: tsDaysAgo(10, n), details: { other: true }, kind: 'step.error' }),
       auditRecord(uniqueId('tenant'), 1, { ts: tsDaysAgo(10, 0) }),
     ];
     assert.deepEqual(await sink.write(batch), { status: 'written' });
@@ -75,7 +77,7 @@ describe('Postgres retention with pinned runs (local stack)', () => {
   it('a dry run reports the old partition and what would be archived, and changes nothing', async () => {
     const report = await runPostgresRetention({ db: writer, days: 7, dryRun: true });
     const action = report.actions.find((a) => a.partition === old);
-    assert.deepEqual(action && { rows: action.rows, archivedRows: action.archivedRows }, { rows: 11, archivedRows: 7 });
+    assert.deepEqual(action && { rows: action.rows, archivedRows: action.archivedRows }, { rows: 12, archivedRows: 7 });
     assert.ok(report.actions.every((a) => a.day < new Date(Date.now() - 7 * DAY_MS).toISOString().slice(0, 10)));
     assert.equal(await count('SELECT count(*) AS n FROM hindsight.journal_event_archive'), 0);
     assert.ok((await db.admin.query('SELECT to_regclass($1) AS r', [`hindsight.${old}`])).rows[0]?.r);
@@ -84,7 +86,7 @@ describe('Postgres retention with pinned runs (local stack)', () => {
   it('archives pinned rows per mode, then drops the partition; the audit log stays', async () => {
     const report = await runPostgresRetention({ db: writer, days: 7 });
     const action = report.actions.find((a) => a.partition === old);
-    assert.deepEqual(action && { rows: action.rows, archivedRows: action.archivedRows }, { rows: 11, archivedRows: 7 });
+    assert.deepEqual(action && { rows: action.rows, archivedRows: action.archivedRows }, { rows: 12, archivedRows: 7 });
     assert.equal((await db.admin.query('SELECT to_regclass($1) AS r', [`hindsight.${old}`])).rows[0]?.r, null);
     const archived = await db.admin.query<{ run_id: string; severity: string; details: Record<string, unknown> }>(
       'SELECT run_id, severity, details FROM hindsight.journal_event_archive ORDER BY run_id, ts',
@@ -94,6 +96,7 @@ describe('Postgres retention with pinned runs (local stack)', () => {
     assert.deepEqual(of(runs.slim), [['INFO', { keep: 2 }], ['WARN', { keep: 3 }]], 'SLIM: no DEBUG, raw payload keys dropped');
     assert.deepEqual(of(runs.errors), [['WARN', {}], ['ERROR', {}]]);
     assert.deepEqual(of(runs.unpinned), []);
+    assert.equal(await count("SELECT count(*) AS n FROM hindsight.journal_event_archive WHERE tenant = 'tenant-other'"), 0, "another tenant's event of the same run id is not kept by the pin");
     assert.equal(await count('SELECT count(*) AS n FROM hindsight.journal_event WHERE run_id = $1', [runs.unpinned]), 0);
     assert.equal(await count("SELECT count(*) AS n FROM hindsight.audit_event WHERE ts < now() - interval '9 days'"), 1);
     const capture = await db.admin.query<{ archived_count: string }>('SELECT archived_count FROM hindsight.journal_capture WHERE run_id = $1', [runs.full]);

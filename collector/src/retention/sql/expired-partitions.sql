@@ -14,7 +14,7 @@ SELECT p.partition,
        (SELECT count(*) FROM hindsight.journal_event e
          WHERE e.ts >= p.day::timestamp AT TIME ZONE 'UTC' AND e.ts < (p.day + 1)::timestamp AT TIME ZONE 'UTC')::bigint AS rows,
        (SELECT count(*) FROM hindsight.journal_event e
-          JOIN hindsight.journal_run r ON r.run_id = e.run_id AND r.pinned
+          JOIN hindsight.journal_run r ON r.run_id = e.run_id AND r.tenant = e.tenant AND r.pinned
          WHERE e.ts >= p.day::timestamp AT TIME ZONE 'UTC' AND e.ts < (p.day + 1)::timestamp AT TIME ZONE 'UTC'
            AND hindsight.pin_keeps(r.pin_mode, e.severity)
            AND NOT EXISTS (SELECT 1 FROM hindsight.journal_event_archive a WHERE a.event_id = e.event_id))::bigint AS archivable

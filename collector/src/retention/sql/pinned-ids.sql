@@ -3,7 +3,7 @@
 SELECT r.run_id AS id, r.pin_mode::text AS mode FROM hindsight.journal_run r WHERE r.pinned
 UNION
 SELECT e.correlation_id, r.pin_mode::text FROM hindsight.journal_run r
-  JOIN hindsight.journal_event e ON e.run_id = r.run_id WHERE r.pinned
+  JOIN hindsight.journal_event e ON e.run_id = r.run_id AND e.tenant = r.tenant WHERE r.pinned
 UNION
 SELECT a.correlation_id, r.pin_mode::text FROM hindsight.journal_run r
-  JOIN hindsight.journal_event_archive a ON a.run_id = r.run_id WHERE r.pinned
+  JOIN hindsight.journal_event_archive a ON a.run_id = r.run_id AND a.tenant = r.tenant WHERE r.pinned

@@ -6,6 +6,7 @@ import { query } from './sql-files';
 
 /** What one batch adds to a run (journal-runs.sql). */
 interface RunDelta {
+  runId: string;
   tenant: string;
   firstTs: string;
   lastTs: string;
@@ -53,11 +54,9 @@ export async function insertJournalEvents(client: PoolClient, events: readonly J
   let csv = '';
   for (const e of fresh) csv += journalCsvLine(e);
   await copyCsv(client, 'hindsight.journal_event', JOURNAL_INSERT_COLUMNS, csv);
-  const runs = runDeltas(fresh);
-  if (runs.size > 0) {
-    const d = [...runs.values()];
+  for (const d of upsertRounds(runDeltas(fresh))) {
     await client.query(query('journal-runs'), [
-      [...runs.keys()], d.map((r) => r.tenant), d.map((r) => r.firstTs), d.map((r) => r.lastTs),
+      d.map((r) => r.runId), d.map((r) => r.tenant), d.map((r) => r.firstTs), d.map((r) => r.lastTs),
       d.map((r) => r.events), d.map((r) => r.warns), d.map((r) => r.errors),
       d.map((r) => r.meta.scenario?.value ?? null), d.map((r) => r.meta.test_plan?.value ?? null),
       d.map((r) => r.meta.description?.value ?? null), d.map((r) => r.meta.tags?.value ?? null),
@@ -75,27 +74,44 @@ function skipPositions<T>(rows: readonly T[], positions: readonly number[]): T[]
 }
 
 /**
- * Folds events into one delta per run. Contract timestamps are all spelled `YYYY-MM-DDTHH:MM:SS.ffffffZ`
+ * The deltas in statements one upsert each can take: one statement cannot touch a run twice, so the
+ * deltas of tenants sharing a run id (only the run's own tenant's is folded in, journal-runs.sql) go
+ * in turn, the tenant whose event came first in the first statement. Nearly always one statement.
+ */
+export function upsertRounds(deltas: readonly RunDelta[]): RunDelta[][] {
+  const rounds: RunDelta[][] = [];
+  const seen = new Map<string, number>();
+  for (const d of deltas) {
+    const round = seen.get(d.runId) ?? 0;
+    seen.set(d.runId, round + 1);
+    (rounds[round] ??= []).push(d);
+  }
+  return rounds;
+}
+
+/**
+ * Folds events into one delta per run and tenant (a run id chosen by two tenants is two deltas), in
+ * run id order, a run's deltas by their first event. Contract timestamps are all spelled `YYYY-MM-DDTHH:MM:SS.ffffffZ`
  * (UTC, six digits), so their string order is their time order. Metadata: the newest event carrying a
  * value wins (a later one in the batch on a tie); strings for scenario/test_plan/description, a
  * non-empty array for tags. Each value keeps its event's ts, so journal-runs.sql can keep the newest
  * across batches too.
  */
-export function runDeltas(events: readonly JournalEvent[]): Map<string, RunDelta> {
+export function runDeltas(events: readonly JournalEvent[]): RunDelta[] {
   const runs = new Map<string, RunDelta>();
   for (const r of events) {
     if (r.run_id === null || r.run_id === undefined) continue;
-    let d = runs.get(r.run_id);
+    const key = `${r.tenant}\u0000${r.run_id}`;
+    let d = runs.get(key);
     if (d === undefined) {
-      d = { tenant: r.tenant, firstTs: r.ts, lastTs: r.ts, events: 0, warns: 0, errors: 0, meta: { scenario: undefined, test_plan: undefined, description: undefined, tags: undefined } };
-      runs.set(r.run_id, d);
+      d = { runId: r.run_id, tenant: r.tenant, firstTs: r.ts, lastTs: r.ts, events: 0, warns: 0, errors: 0, meta: { scenario: undefined, test_plan: undefined, description: undefined, tags: undefined } };
+      runs.set(key, d);
     }
     d.events++;
     if (r.severity === 'WARN') d.warns++;
     else if (r.severity === 'ERROR') d.errors++;
     if (r.ts < d.firstTs) d.firstTs = r.ts;
     if (r.ts > d.lastTs) d.lastTs = r.ts;
-    if (r.tenant < d.tenant) d.tenant = r.tenant;
     const details = r.details;
     if (details === null || details === undefined) continue;
     for (const key of META_STRINGS) {
@@ -107,5 +123,7 @@ export function runDeltas(events: readonly JournalEvent[]): Map<string, RunDelta
     const tags = details['tags'];
     if (Array.isArray(tags) && tags.length > 0 && !(r.ts < (d.meta.tags?.ts ?? ''))) d.meta.tags = { ts: r.ts, value: JSON.stringify(tags) };
   }
-  return runs;
+  const byRun = (a: RunDelta, b: RunDelta): number =>
+    a.runId < b.runId ? -1 : a.runId > b.runId ? 1 : a.firstTs < b.firstTs ? -1 : a.firstTs > b.firstTs ? 1 : a.tenant < b.tenant ? -1 : 1;
+  return [...runs.values()].sort(byRun);
 }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { JournalEvent } from '@hindsight/sdk/contract';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import type { SinkRecord } from '../records';
@@ -169,6 +170,24 @@ describe('postgres sink writes', () => {
     assert.deepEqual(await sink.write([none]), { status: 'written' });
     const runs = await db.admin.query('SELECT count(*)::int AS n FROM hindsight.journal_run WHERE run_id IS NULL');
     assert.equal(runs.rows[0].n, 0);
+  });
+
+  it('a run id another tenant uses too stays its first tenant\'s run: neither sees or changes the other\'s summary', async () => {
+    const run = uniqueId('shared-run');
+    const a = (n: number, o: Partial<JournalEvent> = {}) => journalRecord(run, n, { tenant: 'tenant-a', ...o });
+    const b = (n: number, o: Partial<JournalEvent> = {}) => journalRecord(run, n, { tenant: 'tenant-b', ...o });
+    assert.deepEqual(await sink.write([a(1, { ts: '2026-03-01T10:00:00.000000Z', details: { scenario: 'a-scenario' } })]), { status: 'written' });
+    // Another batch, and one mixing both tenants: B's events are stored, never folded into A's run.
+    assert.deepEqual(await sink.write([b(1, { ts: '2026-03-01T10:01:00.000000Z', severity: 'ERROR', details: { scenario: 'b-secret', description: 'b payroll' } })]), { status: 'written' });
+    assert.deepEqual(await sink.write([
+      b(2, { ts: '2026-03-01T10:02:00.000000Z', severity: 'WARN' }),
+      a(2, { ts: '2026-03-01T10:03:00.000000Z', severity: 'WARN' }),
+    ]), { status: 'written' });
+    const { rows } = await db.admin.query(
+      'SELECT tenant, scenario, description, event_count::int, warn_count::int, error_count::int FROM hindsight.journal_run WHERE run_id = $1', [run]);
+    assert.deepEqual(rows, [{ tenant: 'tenant-a', scenario: 'a-scenario', description: null, event_count: 2, warn_count: 1, error_count: 0 }]);
+    const stored = await db.admin.query('SELECT tenant, count(*)::int AS n FROM hindsight.journal_event WHERE run_id = $1 GROUP BY tenant ORDER BY tenant', [run]);
+    assert.deepEqual(stored.rows, [{ tenant: 'tenant-a', n: 2 }, { tenant: 'tenant-b', n: 2 }]);
   });
 
   it('isolates records Postgres refuses and writes the rest (partial)', async () => {

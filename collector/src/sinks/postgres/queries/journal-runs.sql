@@ -37,3 +37,6 @@ ON CONFLICT (run_id) DO UPDATE SET
   tags           = CASE WHEN EXCLUDED.tags_ts >= COALESCE(r.tags_ts, '-infinity') THEN EXCLUDED.tags ELSE r.tags END,
   tags_ts        = GREATEST(r.tags_ts, EXCLUDED.tags_ts),
   updated_at     = now()
+-- A run belongs to the tenant whose event created it: another tenant's events with the same run id are
+-- stored as journal events but never folded into it (migration 009).
+WHERE r.tenant = EXCLUDED.tenant
