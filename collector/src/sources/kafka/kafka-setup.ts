@@ -25,6 +25,9 @@ export function createKafka(config: CollectorConfig, logger: Logger): Kafka {
   });
 }
 
+/** Room for a dead letter's headers (origin, error code, an error message of up to 1 KiB). */
+const DLQ_HEADROOM_BYTES = 64 * 1024;
+
 /**
  * Creates missing topics through the admin API. A broker that does not implement CreateTopics (the
  * test mock) or a cluster where topics are provisioned elsewhere only gets a warning: consuming a
@@ -38,12 +41,17 @@ export async function ensureTopics(kafka: Kafka, config: CollectorConfig, topics
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length === 0) return;
+    // A dead letter is its message as it came, plus headers: the DLQ topic must take the largest
+    // message any source accepts, or the broker refuses that letter on every retry.
+    const largest = Math.max(0, ...Object.values(config.sources).map((s) => s.maxMessageBytes));
+    const dlqMaxBytes = String(largest + DLQ_HEADROOM_BYTES);
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: config.kafka.topicPartitions,
         replicationFactor: config.kafka.replicationFactor,
+        ...(topic === config.kafka.dlqTopic ? { configEntries: [{ name: 'max.message.bytes', value: dlqMaxBytes }] } : {}),
       })),
     });
     logger.info('created topics', { topics: missing });
