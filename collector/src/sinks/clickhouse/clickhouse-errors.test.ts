@@ -18,6 +18,13 @@ describe('ClickHouse failures', () => {
     }
   });
 
+  it('TOO_MANY_PARTS is a data error only when one insert covers too many partitions', () => {
+    const tooManyPartitions = "Code: 252. DB::Exception: Too many partitions for single INSERT block (more than 100). The limit is controlled by 'max_partitions_per_insert_block' setting. (TOO_MANY_PARTS) (version 24.8.4.13 (official build))\n";
+    const mergesBehind = 'Code: 252. DB::Exception: Too many parts (300 with average size of 1.00 MiB) in table \'hindsight.spans\'. Merges are processing significantly slower than inserts. (TOO_MANY_PARTS) (version 24.8.4.13 (official build))\n';
+    assert.equal(classifyFailure(parseError(tooManyPartitions)), 'data');
+    assert.equal(classifyFailure(parseError(mergesBehind)), 'transient');
+  });
+
   it('anything else is transient: other server errors, sockets, unknown values', () => {
     assert.equal(serverError(parseError(OLD_MISSING_TABLE))?.code, '60');
     assert.equal(classifyFailure(parseError(OLD_MISSING_TABLE)), 'transient');

@@ -47,10 +47,20 @@ export function serverError(err: unknown): { code: string; type: string | undefi
 /** How an insert failure is handled. */
 export type FailureKind = 'data' | 'transient';
 
+/**
+ * TOO_MANY_PARTS (252) is two errors. "Too many parts" says merges are behind: transient. "Too many
+ * partitions for single INSERT block" (current servers, `max_partitions_per_insert_block`, 100 by
+ * default) says the rows of one insert cover too many days: the same insert fails every time, and
+ * only smaller inserts pass, which the data path's halving makes.
+ */
+const PARTITIONS_PER_INSERT = /partitions for (a )?single insert block/i;
+
 /** Sorts an error from `@clickhouse/client` into data errors (isolate the row) and transient ones. */
 export function classifyFailure(err: unknown): FailureKind {
   const server = serverError(err);
-  return server !== undefined && DATA_ERROR_CODES.has(server.code) ? 'data' : 'transient';
+  if (server === undefined) return 'transient';
+  if (DATA_ERROR_CODES.has(server.code)) return 'data';
+  return server.code === '252' && err instanceof Error && PARTITIONS_PER_INSERT.test(err.message) ? 'data' : 'transient';
 }
 
 /**
