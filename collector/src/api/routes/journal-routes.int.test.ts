@@ -103,6 +103,7 @@ describe('GET /api/journal (local stack)', () => {
       ['/api/journal?severity=FATAL', 'BAD_REQUEST', /severity/],
       ['/api/journal?bogus=1', 'BAD_REQUEST', /additional properties/],
       ['/api/journal?before=AAAA', 'INVALID_CURSOR', /before/],
+      ['/api/runs/%ZZ', 'BAD_REQUEST', /URL|url|%ZZ/],
       [`/api/journal?before=${encodeCursor('audit', { ts: TS, id: '0190b5a4-6f1e-7c3a-9b2d-4e5f6a7b8c9d' })}`, 'INVALID_CURSOR', /not a journal cursor/],
     ];
     for (const [url, code, message] of cases) {

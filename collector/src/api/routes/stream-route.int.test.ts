@@ -104,6 +104,19 @@ describe('GET /api/stream live tail over a real socket (local stack)', () => {
     unauth.close();
   });
 
+  it('a bad resume cursor is refused naming where it came from', async () => {
+    for (const [url, headers, from] of [
+      ['/api/stream?after=AAAA', {}, 'after'],
+      ['/api/stream', { 'last-event-id': 'AAAA' }, 'Last-Event-ID'],
+    ] as const) {
+      const res = await env.app.inject({ method: 'GET', url, headers: { ...env.auth(env.tokens.readerA), ...headers } });
+      assert.equal(res.statusCode, 400);
+      const err = (res.json() as { error: { code: string; message: string } }).error;
+      assert.equal(err.code, 'INVALID_CURSOR');
+      assert.match(err.message, new RegExp(`^${from}: invalid cursor`));
+    }
+  });
+
   it('a client gone while the stream looks up where to start frees its slot at once', async () => {
     await new Promise((r) => setTimeout(r, 200));
     // Holds the streams in their first read of the journal, where the client then goes away.

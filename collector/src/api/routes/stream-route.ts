@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { decodeCursor, encodeCursor, type KeysetPosition } from '../cursor/keyset-cursor';
+import { decodeCursor, encodeCursor, InvalidCursorError, type KeysetPosition } from '../cursor/keyset-cursor';
 import { journalAfter, journalHead, type JournalFilter } from '../queries/journal';
 import { narrowScope } from '../queries/tenant-scope';
 import { ApiError, API_ERROR_CODES } from '../server/api-errors';
@@ -10,6 +10,16 @@ import { principalOf, type RouteContext } from './route-context';
 
 // Before any real row: the position of a tail that must start at the very beginning.
 const ORIGIN: KeysetPosition = { ts: '1970-01-01T00:00:00.000000Z', id: '00000000-0000-0000-0000-000000000000' };
+
+/** The position a stream resumes at, a bad cursor refused naming where it came from. */
+function resumeAt(cursor: string, from: 'Last-Event-ID' | 'after'): KeysetPosition {
+  try {
+    return decodeCursor('journal', cursor);
+  } catch (error) {
+    if (error instanceof InvalidCursorError) throw new ApiError(400, API_ERROR_CODES.invalidCursor, `${from}: ${error.message}`);
+    throw error;
+  }
+}
 
 /**
  * `GET /api/stream`: a live tail of the journal as Server-Sent Events, with the journal page's filters.
@@ -29,7 +39,7 @@ export function streamRoute(app: FastifyInstance, ctx: RouteContext): void {
     const lastEventId = request.headers['last-event-id'];
     const resume = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : q.after;
     // Decoded before the response starts, so a bad cursor is still a plain 400.
-    let position = resume !== undefined ? decodeCursor('journal', resume) : ((await journalHead(ctx.reader, tenants, filter)) ?? ORIGIN);
+    let position = resume !== undefined ? resumeAt(resume, resume === lastEventId ? 'Last-Event-ID' : 'after') : ((await journalHead(ctx.reader, tenants, filter)) ?? ORIGIN);
     if (open >= cfg.maxConnections) throw new ApiError(503, API_ERROR_CODES.streamLimit, `at most ${cfg.maxConnections} streams may be open`);
 
     open++;

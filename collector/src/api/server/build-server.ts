@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { TokenVerifier } from '../auth/bearer-auth';
 import { auditRoutes } from '../routes/audit-routes';
 import { correlationRoutes } from '../routes/correlation-routes';
@@ -28,6 +28,11 @@ export function buildApiServer(deps: ApiServerDeps): FastifyInstance {
     // arrays are coerced so `severity=WARN` and `severity=WARN&severity=ERROR` both validate.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
     routerOptions: { maxParamLength: 256 },
+    // Errors fastify raises before routing (a malformed percent-encoding in the path, a bad header)
+    // bypass the error handler: answered here in the API's own error shape.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as FastifyReply).status(400).send({ error: { code: API_ERROR_CODES.badRequest, message: error.message } });
+    },
   });
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
