@@ -36,6 +36,11 @@ export const ApiStreamSchema = Type.Object(
     heartbeatMs: Type.Integer({ minimum: 1000, maximum: 300_000, default: 15_000 }),
     /** Open streams at most, over all clients; more get 503 `STREAM_LIMIT`. */
     maxConnections: Type.Integer({ minimum: 1, maximum: 10_000, default: 32 }),
+    /**
+     * Open streams at most per token, so one client (one tenant's reader, say) cannot take every slot
+     * and lock the others out; more get 429 `STREAM_LIMIT`.
+     */
+    maxPerToken: Type.Integer({ minimum: 1, maximum: 10_000, default: 8 }),
     /** Rows sent per poll at most: a burst is spread over several polls instead of one huge write. */
     maxRowsPerPoll: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
     /** A stream is closed after this long (clients reconnect with Last-Event-ID and lose nothing). */

@@ -42,18 +42,23 @@ function openStream(port: number, path: string, headers: Record<string, string>)
   return { events, ready, waitFor, close: () => (res ?? req)?.destroy() };
 }
 
+/** An API on the stack's stores with these stream settings, listening on a free port. */
+async function listeningEnv(prefix: string, stream: Record<string, number>): Promise<{ env: ApiTestEnv; port: number }> {
+  const env = await createApiTestEnv(prefix, { stream });
+  await env.app.listen({ port: 0, host: '127.0.0.1' });
+  return { env, port: (env.app.server.address() as { port: number }).port };
+}
+
+async function closeEnv(env: ApiTestEnv | undefined): Promise<void> {
+  env?.app.server.closeAllConnections();
+  await env?.close();
+}
+
 describe('GET /api/stream live tail over a real socket (local stack)', () => {
   let env: ApiTestEnv;
   let port: number;
-  before(async () => {
-    env = await createApiTestEnv('api_stream', { stream: { pollIntervalMs: 100, maxConnections: 2 } });
-    await env.app.listen({ port: 0, host: '127.0.0.1' });
-    port = (env.app.server.address() as { port: number }).port;
-  });
-  after(async () => {
-    env?.app.server.closeAllConnections();
-    await env?.close();
-  });
+  before(async () => ({ env, port } = await listeningEnv('api_stream', { pollIntervalMs: 100, maxConnections: 2 })));
+  after(() => closeEnv(env));
 
   it('sends new matching rows of the caller tenant in order and resumes from Last-Event-ID', async () => {
     const run = uniqueId('run');
@@ -132,5 +137,28 @@ describe('GET /api/stream live tail over a real socket (local stack)', () => {
     const next = [openStream(port, '/api/stream', env.auth(env.tokens.readerA)), openStream(port, '/api/stream', env.auth(env.tokens.readerB))];
     assert.deepEqual(await Promise.all(next.map(async (n) => (await n.ready).statusCode)), [200, 200], 'both slots free again');
     for (const n of next) n.close();
+  });
+});
+
+describe('GET /api/stream slots per token (local stack)', () => {
+  let env: ApiTestEnv;
+  let port: number;
+  before(async () => ({ env, port } = await listeningEnv('api_stream_token', { pollIntervalMs: 100, maxConnections: 4, maxPerToken: 1 })));
+  after(() => closeEnv(env));
+
+  it('one token cannot take every slot: its next stream gets 429, another token still gets one', async () => {
+    const first = openStream(port, '/api/stream', env.auth(env.tokens.readerA));
+    assert.equal((await first.ready).statusCode, 200);
+    const second = openStream(port, '/api/stream', env.auth(env.tokens.readerA));
+    assert.equal((await second.ready).statusCode, 429);
+    const other = openStream(port, '/api/stream', env.auth(env.tokens.readerB));
+    assert.equal((await other.ready).statusCode, 200);
+    second.close();
+    first.close();
+    await new Promise((r) => setTimeout(r, 300));
+    const again = openStream(port, '/api/stream', env.auth(env.tokens.readerA));
+    assert.equal((await again.ready).statusCode, 200, 'the slot is the token\'s again once its stream closed');
+    again.close();
+    other.close();
   });
 });

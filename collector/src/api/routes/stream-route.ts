@@ -30,19 +30,25 @@ function resumeAt(cursor: string, from: 'Last-Event-ID' | 'after'): KeysetPositi
 export function streamRoute(app: FastifyInstance, ctx: RouteContext): void {
   const cfg = ctx.config.stream;
   let open = 0;
+  /** Open streams per token name. */
+  const openBy = new Map<string, number>();
   const Query = Type.Object({ ...journalFilterProperties, after: Type.Optional(Cursor) }, { additionalProperties: false });
 
   app.get('/api/stream', { schema: { querystring: Query } }, async (request, reply) => {
     const q = request.query as Static<typeof Query>;
-    const tenants = narrowScope(principalOf(request).tenants, q.tenant);
+    const principal = principalOf(request);
+    const tenants = narrowScope(principal.tenants, q.tenant);
     const filter: JournalFilter = { scope: q.scope, runId: q.runId, correlationId: q.correlationId, severity: q.severity, errorsOnly: q.errorsOnly };
     const lastEventId = request.headers['last-event-id'];
     const resume = typeof lastEventId === 'string' && lastEventId !== '' ? lastEventId : q.after;
     // Decoded before the response starts, so a bad cursor is still a plain 400.
     let position = resume !== undefined ? resumeAt(resume, resume === lastEventId ? 'Last-Event-ID' : 'after') : ((await journalHead(ctx.reader, tenants, filter)) ?? ORIGIN);
     if (open >= cfg.maxConnections) throw new ApiError(503, API_ERROR_CODES.streamLimit, `at most ${cfg.maxConnections} streams may be open`);
+    const mine = openBy.get(principal.name) ?? 0;
+    if (mine >= cfg.maxPerToken) throw new ApiError(429, API_ERROR_CODES.streamLimit, `at most ${cfg.maxPerToken} streams may be open per token`);
 
     open++;
+    openBy.set(principal.name, mine + 1);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -57,6 +63,9 @@ export function streamRoute(app: FastifyInstance, ctx: RouteContext): void {
       if (closed) return;
       closed = true;
       open--;
+      const left = (openBy.get(principal.name) ?? 1) - 1;
+      if (left > 0) openBy.set(principal.name, left);
+      else openBy.delete(principal.name);
       abort.abort();
       clearInterval(heartbeat);
       clearTimeout(lifetime);
