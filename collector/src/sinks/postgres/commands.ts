@@ -38,20 +38,28 @@ export function migrateCommand(resolve: UrlResolver = fromEnv): Command {
     });
 }
 
-/** `verify-audit [--tenant t]`: exit code 0 when every chain is intact, 1 naming the first broken seq. */
+/**
+ * `verify-audit [--tenant t]`: exit code 0 when every chain is intact, 1 naming the first broken seq,
+ * 2 when `--tenant` names a tenant without audit rows (a mistyped name must not pass a compliance job
+ * silently; `--allow-empty` accepts it).
+ */
 export function verifyAuditCommand(resolve: UrlResolver = fromEnv): Command {
   return new Command('verify-audit')
     .description("recompute each tenant's audit hash chain and name the first broken seq")
     .option('--url <url>', 'Postgres URL with SELECT on hindsight.audit_event (default: HINDSIGHT_POSTGRES_URL)')
-    .option('--tenant <tenant>', 'check only this tenant')
+    .option('--tenant <tenant>', 'check only this tenant (exit code 2 when it has no audit rows)')
+    .option('--allow-empty', 'a --tenant without audit rows is ok (exit code 0)')
     .option('--json', 'print the result as JSON')
     .action(async (options: Record<string, unknown>) => {
       const tenant = typeof options['tenant'] === 'string' ? options['tenant'] : undefined;
+      if (tenant !== undefined && tenant.trim() === '') throw new Error('--tenant needs a tenant name');
       const result = await verifyAudit({ connectionString: await urlOf(options, resolve), tenant });
+      const unknownTenant = tenant !== undefined && options['allowEmpty'] !== true && result.tenants.every((t) => t.checked === 0 && t.firstBrokenSeq === undefined);
       if (options['json'] === true) {
         console.log(JSON.stringify(result, null, 2));
       } else {
         if (result.tenants.length === 0) console.log('no audit rows');
+        if (unknownTenant) console.error(`tenant ${tenant} has no audit rows: nothing was verified (check the name, or pass --allow-empty)`);
         for (const t of result.tenants) {
           console.log(
             t.firstBrokenSeq === undefined
@@ -60,6 +68,6 @@ export function verifyAuditCommand(resolve: UrlResolver = fromEnv): Command {
           );
         }
       }
-      process.exitCode = result.ok ? 0 : 1;
+      process.exitCode = !result.ok ? 1 : unknownTenant ? 2 : 0;
     });
 }

@@ -1,8 +1,14 @@
 import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { createPostgresSink, type PostgresSink } from './postgres-sink';
 import { auditRecord, createTestDatabase, uniqueId, type TestDatabase } from './test-database';
 import { verifyAudit } from './verify-audit';
+
+const execFileAsync = promisify(execFile);
+const REPO = resolve(__dirname, '..', '..', '..', '..');
 
 describe('audit hash chain under concurrency and tampering', () => {
   let db: TestDatabase;
@@ -113,5 +119,25 @@ describe('audit hash chain under concurrency and tampering', () => {
     const v = await verifyAudit({ connectionString: db.readerUrl, tenant: uniqueId('none') });
     assert.equal(v.ok, true);
     assert.equal(v.tenants[0]?.checked, 0);
+  });
+
+  it('the command exits 2 for a --tenant without rows (a mistyped name), 0 with --allow-empty or rows', async () => {
+    const tenant = uniqueId('cli');
+    await writeChain(tenant, 2);
+    const run = async (...args: string[]) => {
+      const r = await execFileAsync(process.execPath, ['--conditions=hindsight-source', '--import', 'tsx', 'collector/src/cli/main.ts', 'verify-audit', '--url', db.readerUrl, ...args], { cwd: REPO }).then(
+        (ok) => ({ code: 0, ...ok }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+      return { code: r.code, out: `${r.stdout}${r.stderr}` };
+    };
+    assert.deepEqual((await run('--tenant', tenant)).code, 0);
+    const typo = await run('--tenant', `${tenant}-typo`);
+    assert.equal(typo.code, 2);
+    assert.match(typo.out, /has no audit rows: nothing was verified/);
+    assert.equal((await run('--tenant', `${tenant}-typo`, '--allow-empty')).code, 0);
+    const empty = await run('--tenant=');
+    assert.equal(empty.code, 1);
+    assert.match(empty.out, /--tenant needs a tenant name/);
   });
 });
