@@ -89,6 +89,21 @@ test('audit and journal events are what the input was at the call, whatever the 
   }
 });
 
+test('journal pointers are redacted, and an invalid severity is counted under one label, not its own', async () => {
+  const exporter = new InMemoryExporter();
+  const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });
+  try {
+    hs.journal.emit({ scope: 'run', kind: 'step', severity: 'INFO', summary: 's', pointers: { report: 'https://reports.example/r/1?access_token=SECRETTOKEN123456', grafana: 'https://grafana.example/d/x' } });
+    for (const typo of ['Warn', 'warning', 'FATAL']) hs.journal.emit({ scope: 'run', kind: 'step', severity: typo as never, summary: 's' });
+    await hs.flush();
+    assert.deepEqual(exporter.journal[0]?.pointers, { report: 'https://reports.example/r/1?access_token=[REDACTED]', grafana: 'https://grafana.example/d/x' });
+    const dropped = Object.keys(hs.stats().dropped).filter((k) => k.startsWith('journal/'));
+    assert.deepEqual(dropped, ['journal/INVALID/invalid']);
+  } finally {
+    await hs.shutdown();
+  }
+});
+
 test('details are redacted and validated as JSON sends them: toJSON results, not the object', async () => {
   const exporter = new InMemoryExporter();
   const hs = init({ serviceName: 'unit-app', exporter, env, runtimeMetrics: false });

@@ -4,7 +4,7 @@
  * Journal events go through a bounded queue: INFO/DEBUG are shed under overload, WARN/ERROR kept.
  * An event that breaks the contract is dropped (counted as `invalid`) and reported to the error handler.
  */
-import { formatViolations, newEventId, nowTimestamp, serializeJournalEvent, type JournalEmitInput, type JournalEvent, type SerializedEvent } from '../contract';
+import { formatViolations, newEventId, nowTimestamp, serializeJournalEvent, SEVERITIES, type JournalEmitInput, type JournalEvent, type SerializedEvent } from '../contract';
 import type { Redactor } from '../redaction';
 import { serializedBatch, type Exporter } from '../exporter/exporter';
 import type { Diagnostics } from '../diagnostics/diagnostics';
@@ -12,6 +12,8 @@ import { captureCallSite, stampEnvelope, type CallSite } from '../pipeline/event
 import { snapshotJournalInput } from '../pipeline/input-snapshot';
 import { Lane, type LanePolicy } from '../pipeline/lane';
 import type { Pipeline } from '../pipeline/pipeline';
+
+const KNOWN_SEVERITIES: ReadonlySet<string> = new Set(SEVERITIES);
 
 interface RawJournal extends CallSite {
   input: JournalEmitInput;
@@ -48,7 +50,8 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
     candidate['severity'] = input.severity;
     candidate['summary'] = typeof input.summary === 'string' ? config.redactor.redactValue(input.summary) : input.summary;
     if (input.details !== undefined) candidate['details'] = config.redactor.redactObject(input.details);
-    if (input.pointers !== undefined) candidate['pointers'] = input.pointers;
+    // Links are URLs: a token in a query string or credentials in one leave the app like any text.
+    if (input.pointers !== undefined) candidate['pointers'] = config.redactor.redactObject(input.pointers);
     const checked = serializeJournalEvent(candidate);
     if (!checked.ok) {
       config.diagnostics.report(new Error(`journal event refused: ${formatViolations(checked.errors)}`), 'journal');
@@ -63,7 +66,8 @@ export function createJournal(config: JournalConfig, exporter: Exporter, pipelin
       capacity: config.capacity,
       maxBatchSize: config.maxBatchSize,
       isHighPriority: isHigh,
-      levelOf: (r) => (typeof r.input?.severity === 'string' ? r.input.severity : 'INFO'),
+      // A label of the drop counter: anything but a known severity is one value, not a series per typo.
+      levelOf: (r) => (KNOWN_SEVERITIES.has(r.input?.severity as string) ? r.input.severity : 'INVALID'),
       prepare: build,
       toBatch: (items) => serializedBatch('journal', items),
       onDrop: config.onDrop,
