@@ -51,7 +51,7 @@ export function snapshotJournalInput(input: JournalEmitInput): JournalEmitInput 
 const MAX_COPY_DEPTH = 16;
 
 /** A copy of `value` as JSON would see it now; throws on a cycle (JSON cannot carry one). */
-export function snapshotJson(value: unknown, key = '', depth = 0, ancestors: object[] = []): unknown {
+function snapshotJson(value: unknown, key = '', depth = 0, ancestors: object[] = []): unknown {
   if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? undefined : value;
   if (value instanceof Date) return new Date(value.getTime());
   if (depth >= MAX_COPY_DEPTH) return value;

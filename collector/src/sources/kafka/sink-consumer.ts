@@ -319,7 +319,6 @@ export class SinkConsumer {
     return timeout(STALL_PROBE_TIMEOUT_MS, TimeoutStrategy.Aggressive).execute(ask);
   }
 
-  /** The admin client, connected once (a failed connect is forgotten by the caller and tried again). */
   /** Runs `work` with the connected admin, unless stopping; stop() waits for it before disconnecting. */
   private withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
     if (this.stopping) return Promise.reject(new Error('the consumer is stopping; the broker is not asked'));
@@ -330,6 +329,7 @@ export class SinkConsumer {
     return run;
   }
 
+  /** The admin client, connected once; a failed connect is forgotten, so the next request tries again. */
   private async connectedAdmin(): Promise<Admin> {
     // A check given up on by its timeout leaves its connect running: the next one waits for the same.
     this.adminConnected ??= this.admin.connect().catch((err: unknown) => {
@@ -702,8 +702,10 @@ export class SinkConsumer {
     }
   }
 
-  /** Sends dead letters, retrying until Kafka takes them; only then do their offsets count as done. */
-  /** Sends `letters` to the dead-letter topic, retrying; false when a stop came first (left pending). */
+  /**
+   * Sends dead letters, retrying until Kafka takes them; only then do their offsets count as done.
+   * False when a stop came first: they are left pending, so not committed, and consumed again later.
+   */
   private async sendLetters(letters: DeadLetter[]): Promise<boolean> {
     if (letters.length === 0) return true;
     for (let attempt = 0; ; attempt++) {
