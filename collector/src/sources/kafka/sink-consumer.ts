@@ -786,18 +786,9 @@ export class SinkConsumer {
     // A launch under way disconnects its consumer itself once its step ends; admin requests under way
     // (and the admin's connect) are let end, so nothing reconnects after the admin's disconnect. Both
     // within the deadline: past it the process ends anyway.
-    await settleBefore(deadline, [this.launching, ...this.adminWork]);
+    await timeout(Math.max(1, deadline - Date.now()), TimeoutStrategy.Aggressive)
+      .execute(() => Promise.allSettled([this.launching, ...this.adminWork]))
+      .catch(() => undefined);
     if (this.adminConnected !== undefined) await this.admin.disconnect().catch(() => undefined);
-  }
-}
-
-/** Resolves when every promise settled, or at `deadline`, whichever comes first. */
-async function settleBefore(deadline: number, work: ReadonlyArray<Promise<unknown> | undefined>): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))));
-  try {
-    await Promise.race([Promise.allSettled(work), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
